@@ -11,10 +11,11 @@ Spark processes at once can neither lock nor corrupt a metastore, and a new proc
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
-from .settings import LAYERS, Settings
+from .settings import LAYERS, REPO_ROOT, Settings
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,9 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         "spark.databricks.delta.snapshotPartitions": "2",
         "spark.driver.memory": "2g",
         "spark.sql.ansi.enabled": "true",
+        # Python workers run the same interpreter (the project's venv) as the driver.
+        "spark.pyspark.python": sys.executable,
+        "spark.pyspark.driver.python": sys.executable,
         # Spark 4 refuses GBK unless the legacy charset list is enabled (PITFALLS.md).
         "spark.sql.legacy.javaCharsets": "true",
         "spark.databricks.delta.schema.autoMerge.enabled": "false",
@@ -97,6 +101,11 @@ def get_spark(settings: Settings | None = None, register: bool = True):
     active = SparkSession.getActiveSession()
     if active is None:
         settings.spark_local_dir.mkdir(parents=True, exist_ok=True)
+        # Python workers import spark_jobs (UDFs): they inherit this from the launched JVM.
+        paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+        if str(REPO_ROOT) not in paths:
+            os.environ["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), *paths])
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = SparkSession.builder
         for key, value in spark_conf(settings).items():
             builder = builder.config(key, value)

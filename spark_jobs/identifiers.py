@@ -1,0 +1,110 @@
+"""National identifier checks and personal-data masking, as plain Python functions.
+
+USCC (GB 32100-2015): python-stdnum computes the check character, but `stdnum.cn.uscc.validate`
+wrongly demands digits in positions 1-8, rejecting legitimate codes whose registration-authority
+code is a letter (Y…, A…, N…), and it silently upper-cases. We keep stdnum's check-character
+function and replace its format rule with the standard's: the 31-character alphabet everywhere,
+upper case only, 6 digits of division code in positions 3-8 (NATIONAL_DATA.md §2.1).
+
+Division codes (GB/T 2260): python-stdnum ships the code table it uses for ID numbers; a code is
+accepted when it is in the table and not marked as retired ("[-2010]崇文区").
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from functools import lru_cache
+
+from stdnum.cn import uscc as stdnum_uscc
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_FORMAT = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_RETIRED = re.compile(r"^\[[0-9]*-[0-9]+\]")
+
+
+def uscc_problem(code: str | None) -> str | None:
+    """Why `code` is not a valid USCC, or None when it is."""
+    if code is None or code == "":
+        return "empty"
+    if len(code) != 18:
+        return f"length {len(code)}, expected 18"
+    if not _USCC_FORMAT.match(code):
+        return "characters outside the GB 32100 alphabet (no I, O, S, V, Z; upper case)"
+    expected = stdnum_uscc.calc_check_digit(code[:17])
+    if code[17] != expected:
+        return f"check character {code[17]!r} should be {expected!r}"
+    return None
+
+
+def uscc_with_check(first17: str) -> str:
+    """Complete 17 characters to a valid USCC (used by the sample generator)."""
+    return first17 + stdnum_uscc.calc_check_digit(first17)
+
+
+@lru_cache(maxsize=1)
+def _division_table() -> dict[str, str]:
+    """6-digit code → name, for codes in python-stdnum's GB/T 2260 table (retired ones kept)."""
+    import importlib.resources as res
+
+    # stdnum.numdb exposes prefix look-ups only, so read the same data file once.
+    table: dict[str, str] = {}
+    province = ""
+
+    text = res.files("stdnum").joinpath("cn/loc.dat").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not line.startswith(" "):
+            province = line.split()[0]
+            continue
+        part, _, rest = line.strip().partition(" ")
+        name = rest.split('"')[1] if '"' in rest else ""
+        table[province + part] = name
+    return table
+
+
+def division_problem(code: str | None) -> str | None:
+    """Why `code` is not a current GB/T 2260 division code, or None when it is."""
+    if code is None or code == "":
+        return "empty"
+    if not re.fullmatch(r"[0-9]{6}", code):
+        return "not 6 digits"
+    name = _division_table().get(code)
+    if name is None:
+        return "not in the GB/T 2260 code table"
+    if _RETIRED.match(name):
+        return f"retired division code ({name})"
+    return None
+
+
+def current_divisions(prefix: str = "") -> list[tuple[str, str]]:
+    """Current county-level codes (and names) starting with `prefix`, sorted."""
+    out = []
+    for code, name in sorted(_division_table().items()):
+        if code.startswith(prefix) and not code.endswith("00") and not _RETIRED.match(name):
+            out.append((code, re.sub(r"^\[[0-9]*-\]", "", name)))
+    return out
+
+
+def mask_name(name: str | None) -> str | None:
+    """Keep the family name, hide the rest: 张三丰 → 张**."""
+    if not name:
+        return name
+    return name[0] + "*" * (len(name) - 1)
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """Keep the carrier prefix and last four digits: 13812345678 → 138****5678."""
+    if not phone:
+        return phone
+    if len(phone) < 8:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def tokenise(value: str | None, key: str) -> str | None:
+    """Keyed HMAC-SHA256: linkable across tables, not reversible by brute force without the key."""
+    if value is None or value == "":
+        return None
+    return hmac.new(key.encode("utf-8"), value.encode("utf-8"), hashlib.sha256).hexdigest()

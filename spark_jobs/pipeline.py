@@ -1,0 +1,121 @@
+"""The pipeline's tasks, one function each; the Airflow DAG calls exactly these.
+
+Each task takes the run date (the DAG's logical date, `YYYY-MM-DD`), reads its settings from the
+environment and gets the one SparkSession. Each is idempotent: re-running it for the same date
+leaves the same tables and files.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+from . import bronze, coverage, export, silver
+from .contracts import get_contract
+from .session import get_spark
+from .settings import Settings
+from .storage import Storage
+
+SOURCES = ("supervision_items", "supervision_actions")  # catalog first: actions reference it
+
+
+def _ctx(run_date: str | date):
+    settings = Settings.from_env()
+    day = run_date if isinstance(run_date, date) else date.fromisoformat(str(run_date)[:10])
+    return settings, get_spark(settings), day
+
+
+def ingest_bronze(run_date) -> dict:
+    settings, spark, day = _ctx(run_date)
+    out = {}
+    for name in SOURCES:
+        results = bronze.ingest(spark, settings, get_contract(name), day)
+        out[name] = [r.__dict__ for r in results]
+        rejected = [r for r in results if r.status == "rejected"]
+        for r in rejected:
+            print(f"bronze: REJECTED {r.source_file}: {r.reason}", file=sys.stderr)
+    return out
+
+
+def build_silver(run_date) -> dict:
+    settings, spark, _ = _ctx(run_date)
+    return {name: silver.build(spark, settings, get_contract(name)) for name in SOURCES}
+
+
+def quality_gate(run_date) -> dict:
+    from .quality import enforce_quality_gate
+
+    settings, spark, _ = _ctx(run_date)
+    out = {}
+    for name in SOURCES:
+        result = enforce_quality_gate(spark, settings, f"silver.{name}", name)
+        out[name] = {"success": result.success, "evaluated": result.evaluated,
+                     "failed": result.failed, "data_docs": str(result.docs_index)}
+    return out
+
+
+def build_gold(run_date) -> dict:
+    from .dbt_runner import run_dbt
+
+    settings, spark, _ = _ctx(run_date)
+    run_dbt(["build"], settings)
+    return {t: spark.table(f"gold.{t}").count() for t in SOURCES}
+
+
+def compute_coverage(run_date) -> list[dict]:
+    settings, spark, day = _ctx(run_date)
+    return coverage.build(spark, settings, day)
+
+
+def export_national(run_date) -> dict:
+    settings, spark, day = _ctx(run_date)
+    return export.export(spark, settings, day)
+
+
+def report(run_date) -> dict:
+    """What the run did, for people: rows per layer, quarantine, coverage, where things are."""
+    settings, spark, day = _ctx(run_date)
+    q = lambda sql: spark.sql(sql).collect()  # noqa: E731
+    ops_rows = q("SELECT source, stage, status, count(*) AS files, sum(rows_read) AS read, "
+                 "sum(rows_accepted) AS accepted, sum(rows_quarantined) AS quarantined "
+                 "FROM ops.batch_log GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+    summary = {
+        "run_date": day.isoformat(),
+        "mode": settings.mode,
+        "rows": {f"{layer}.{t}": spark.table(f"{layer}.{t}").count()
+                 for layer in ("bronze", "silver", "gold") for t in SOURCES},
+        "quarantine_rows": spark.table("silver.quarantine").count(),
+        "operations": [r.asDict() for r in ops_rows],
+        "coverage": [{k: (str(v) if not isinstance(v, (int, bool, str)) else v)
+                      for k, v in r.asDict().items()}
+                     for r in q("SELECT department_code, department_name, items_total, "
+                                "items_covered, coverage_rate, meets_80_target, "
+                                "meets_100_target FROM gold.coverage_rate "
+                                f"WHERE run_date = DATE'{day}' ORDER BY 1")],
+        "export": f"{settings.exports_root}/{day}",
+        "data_docs": str(settings.data_docs_dir / "index.html"),
+        "lake": settings.lake_root,
+    }
+    Storage.for_settings(settings)  # validates MinIO settings in minio mode
+    path = settings.home / "reports" / f"run-{day}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), "utf-8")
+    return summary
+
+
+TASKS = [ingest_bronze, build_silver, quality_gate, build_gold, compute_coverage,
+         export_national, report]
+
+
+def run_all(run_date) -> dict:
+    """Run every task in order in this process (tests and the MinIO mode use this)."""
+    out = {}
+    for task in TASKS:
+        out[task.__name__] = task(run_date)
+    return out
+
+
+if __name__ == "__main__":
+    name, day = sys.argv[1], sys.argv[2]
+    result = run_all(day) if name == "all" else globals()[name](day)
+    print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
