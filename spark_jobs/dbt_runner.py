@@ -94,11 +94,50 @@ def _failures(result) -> list[str]:
     for r in getattr(result, "results", None) or []:
         status = str(getattr(r.status, "value", r.status))
         if status in _FAILED:
-            message = (r.message or "").strip().splitlines()
-            out.append(f"{r.node.unique_id} [{status}]: {message[0] if message else ''}".rstrip())
+            message = " ".join(line.strip() for line in (r.message or "").splitlines())
+            if len(message) > 500:
+                message = message[:500] + " ..."
+            out.append(f"{r.node.unique_id} [{status}]: {message}".rstrip(": "))
     for error in getattr(result, "errors", None) or []:  # docs generate
         out.append(str(error))
     return out
+
+
+def _qualified(spark, uri: str) -> str:
+    """`uri` as the catalog shows locations (`/x` -> `file:/x`), without a trailing slash."""
+    jvm = spark._jvm
+    path = jvm.org.apache.hadoop.fs.Path(uri)
+    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    return str(fs.makeQualified(path).toString()).rstrip("/")
+
+
+def forget_other_lakes(spark, settings: Settings, layers=("silver", "gold")) -> list[str]:
+    """Drop catalog names in `layers` that point at external tables outside this lake.
+
+    One process can see several lakes (the tests: a fresh lake each), and the in-memory catalog
+    keeps a name from the previous one until something re-points it. dbt would then read a
+    stale silver table, or fail with DELTA_TABLE_LOCATION_MISMATCH on
+    `create or replace table gold.<model> ... location '<this lake>'`. Dropping the name of an
+    external table never touches its files; managed tables are left alone.
+    """
+    root = _qualified(spark, settings.lake_root) + "/"
+    dropped = []
+    for layer in layers:
+        if not spark.catalog.databaseExists(layer):
+            continue
+        for table in spark.catalog.listTables(layer):
+            if table.isTemporary:
+                continue
+            name = f"{layer}.{table.name}"
+            info = {r.col_name: r.data_type
+                    for r in spark.sql(f"DESCRIBE TABLE EXTENDED {name}").collect()}
+            location = (info.get("Location") or "").rstrip("/") + "/"
+            if info.get("Type") == "EXTERNAL" and not location.startswith(root):
+                spark.sql(f"DROP TABLE IF EXISTS {name}")
+                dropped.append(name)
+    if dropped:
+        log.info("dropped catalog names of another lake: %s", ", ".join(dropped))
+    return dropped
 
 
 def run_dbt(args: list[str], settings: Settings | None = None):
@@ -111,6 +150,7 @@ def run_dbt(args: list[str], settings: Settings | None = None):
 
     settings = settings or Settings.from_env()
     spark = get_spark(settings)  # creates the session dbt-spark's getOrCreate() will return
+    forget_other_lakes(spark, settings)
     # Read by dbt_project.yml at parse time. Set for every invocation: a process (a test run)
     # may use several lakes one after another, and dbt re-parses when an env var it used changes.
     os.environ[LAKE_ROOT_ENV] = settings.lake_root

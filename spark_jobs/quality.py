@@ -31,6 +31,7 @@ import copy
 import fcntl
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from .settings import REPO_ROOT, Settings
 log = logging.getLogger(__name__)
 
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+DOCS_TEMPLATES = EXPECTATIONS_DIR / "data_docs"  # offline page templates (see its README.md)
 DATASOURCE = "lakehouse_spark"
 BATCH_DEFINITION = "whole_table"
 DOCS_SITE = "lakehouse"
@@ -219,7 +221,17 @@ def get_gx_context(settings: Settings):
         "show_how_to_buttons": False,
         "store_backend": {"class_name": "TupleFilesystemStoreBackend",
                           "base_directory": str(Path(settings.data_docs_dir).resolve())},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        "site_index_builder": {
+            "class_name": "DefaultSiteIndexBuilder",
+            "view": {"module_name": __name__, "class_name": "OfflineIndexPageView"},
+        },
+        "site_section_builders": {
+            "expectations": {"view": {"module_name": __name__, "class_name": "OfflinePageView"}},
+            "validations": {
+                "renderer": {"module_name": __name__, "class_name": "ValidationPageRenderer"},
+                "view": {"module_name": __name__, "class_name": "OfflinePageView"},
+            },
+        },
     }
     sites = context.list_data_docs_sites()
     changed = False
@@ -241,6 +253,55 @@ def get_gx_context(settings: Settings):
     if changed:
         context.variables.save()
     return context
+
+
+def _offline_classes() -> dict[str, type]:
+    """Data Docs view/renderer classes, built on first use so that importing this module does
+    not import Great Expectations (GE instantiates them by module and class name)."""
+    from great_expectations.render.renderer import ValidationResultsPageRenderer
+    from great_expectations.render.view import DefaultJinjaIndexPageView, DefaultJinjaPageView
+    from jinja2 import ChoiceLoader, FileSystemLoader
+
+    def offline(view) -> None:  # our templates first, GE's for everything else
+        view.env.loader = ChoiceLoader([FileSystemLoader(str(DOCS_TEMPLATES)), view.env.loader])
+
+    class OfflinePageView(DefaultJinjaPageView):
+        """Validation and suite pages without CDN scripts, remote logo or newsletter footer."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            offline(self)
+
+    class OfflineIndexPageView(DefaultJinjaIndexPageView):
+        """The index with its tables written into the HTML (GE draws them with jQuery)."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            offline(self)
+
+    class ValidationPageRenderer(ValidationResultsPageRenderer):
+        """Names the table on the page: fluent Spark batches keep the asset name out of
+        batch_spec, where GE's page renderer looks for it ("Data asset: None")."""
+
+        def render(self, validation_results, suite_parameters=None):
+            spec = validation_results.meta.get("batch_spec")
+            asset = getattr(validation_results, "asset_name", None)
+            if asset and isinstance(spec, dict) and not spec.get("data_asset_name"):
+                validation_results.meta["batch_spec"] = {**spec, "data_asset_name": asset}
+            return super().render(validation_results, suite_parameters)
+
+    return {c.__name__: c for c in (OfflinePageView, OfflineIndexPageView, ValidationPageRenderer)}
+
+
+_LAZY: dict[str, type] = {}
+
+
+def __getattr__(name: str):
+    if name in ("OfflinePageView", "OfflineIndexPageView", "ValidationPageRenderer"):
+        if not _LAZY:
+            _LAZY.update(_offline_classes())
+        return _LAZY[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _safe_name(text: str) -> str:
@@ -297,9 +358,17 @@ def _observed(result) -> str:
     return "failed"
 
 
-def run_quality_gate(spark, settings: Settings, table: str, suite: str) -> GateResult:
-    """Validate `spark.table(table)` against `suite`; build Data Docs; return the outcome."""
+def run_quality_gate(spark, settings: Settings, table: str, suite: str,
+                     run_name: str | None = None) -> GateResult:
+    """Validate `spark.table(table)` against `suite`; build Data Docs; return the outcome.
+
+    `run_name` labels the run in Data Docs (default: the Airflow run id when run by Airflow,
+    else "ad-hoc").
+    """
     _quiet_great_expectations()
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    run_name = run_name or os.environ.get("AIRFLOW_CTX_DAG_RUN_ID") or "ad-hoc"
     expectation_suite = build_suite(suite)
     df = spark.table(table)
     with _project_lock(settings):
@@ -307,7 +376,8 @@ def run_quality_gate(spark, settings: Settings, table: str, suite: str) -> GateR
         checkpoint = _checkpoint(context, table, expectation_suite)
         df = df.persist()
         try:
-            outcome = checkpoint.run(batch_parameters={"dataframe": df})
+            outcome = checkpoint.run(batch_parameters={"dataframe": df},
+                                     run_id=RunIdentifier(run_name=run_name))
         finally:
             df.unpersist()
 
@@ -340,9 +410,10 @@ def _validation_page(settings: Settings, key) -> Path | None:
     return page if page.exists() else None
 
 
-def enforce_quality_gate(spark, settings: Settings, table: str, suite: str) -> GateResult:
+def enforce_quality_gate(spark, settings: Settings, table: str, suite: str,
+                         run_name: str | None = None) -> GateResult:
     """Run the gate; raise QualityGateFailed (naming table, failures and Data Docs) if it fails."""
-    result = run_quality_gate(spark, settings, table, suite)
+    result = run_quality_gate(spark, settings, table, suite, run_name)
     if not result.success:
         lines = "\n".join(f"  - {kind} on {column or '(table)'}: {observed}"
                           for kind, column, observed in result.failures)

@@ -119,27 +119,38 @@ def get_spark(settings: Settings | None = None, register: bool = True):
     return spark
 
 
-def _list_dirs(spark, uri: str) -> list[str]:
-    """Child directory names of `uri` through Hadoop's FileSystem (local disk or S3A alike)."""
-    jvm = spark._jvm
-    path = jvm.org.apache.hadoop.fs.Path(uri)
-    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    if not fs.exists(path):
-        return []
-    return sorted(s.getPath().getName() for s in fs.listStatus(path) if s.isDirectory())
+def lake_tables(settings: Settings) -> list[tuple[str, str, str]]:
+    """(layer, table, location) of every Delta table in the lake, found without starting Spark."""
+    found = []
+    if settings.mode == "minio":
+        from .storage import MinioStorage
+
+        client = MinioStorage(settings)
+        for layer in LAYERS:
+            for obj in client.client.list_objects(client.bucket, prefix=f"lake/{layer}/"):
+                table = obj.object_name.rstrip("/").rsplit("/", 1)[-1]
+                probe = client.client.list_objects(
+                    client.bucket, prefix=f"lake/{layer}/{table}/_delta_log/")
+                if obj.is_dir and next(iter(probe), None) is not None:
+                    found.append((layer, table, settings.table_path(layer, table)))
+        return found
+    for layer in LAYERS:
+        base = Path(settings.lake_root) / layer
+        if base.is_dir():
+            for child in sorted(base.iterdir()):
+                if (child / "_delta_log").is_dir():
+                    found.append((layer, child.name, settings.table_path(layer, child.name)))
+    return found
 
 
 def register_lake_tables(spark, settings: Settings) -> list[str]:
     """Register every Delta table under the lake as `<layer>.<table>`; return their names."""
-    names = []
     for layer in LAYERS:
         spark.sql(f"CREATE DATABASE IF NOT EXISTS {layer}")
-        for table in _list_dirs(spark, f"{settings.lake_root}/{layer}"):
-            location = settings.table_path(layer, table)
-            if "_delta_log" not in _list_dirs(spark, location):
-                continue
-            register_table(spark, layer, table, location)
-            names.append(f"{layer}.{table}")
+    names = []
+    for layer, table, location in lake_tables(settings):
+        register_table(spark, layer, table, location)
+        names.append(f"{layer}.{table}")
     return names
 
 
@@ -164,16 +175,9 @@ def register_table(spark, layer: str, table: str, location: str) -> None:
 
 def registration_sql(settings: Settings) -> str:
     """The SQL a non-Python client (the spark-sql CLI) runs at start to see the lake's tables."""
-    spark = get_spark(settings, register=False)
-    lines = []
-    for layer in LAYERS:
-        lines.append(f"CREATE DATABASE IF NOT EXISTS {layer};")
-        for table in _list_dirs(spark, f"{settings.lake_root}/{layer}"):
-            location = settings.table_path(layer, table)
-            if "_delta_log" in _list_dirs(spark, location):
-                lines.append(
-                    f"CREATE TABLE IF NOT EXISTS {layer}.{table} USING DELTA LOCATION '{location}';"
-                )
+    lines = [f"CREATE DATABASE IF NOT EXISTS {layer};" for layer in LAYERS]
+    lines += [f"CREATE TABLE IF NOT EXISTS {layer}.{table} USING DELTA LOCATION '{location}';"
+              for layer, table, location in lake_tables(settings)]
     return "\n".join(lines) + "\n"
 
 

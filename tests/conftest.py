@@ -12,6 +12,8 @@ import pytest
 
 from spark_jobs.settings import Settings
 
+pytest_plugins = ["tests.minio_server"]
+
 
 @pytest.fixture(scope="session")
 def base_settings(tmp_path_factory) -> Settings:
