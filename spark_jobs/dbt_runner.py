@@ -37,7 +37,7 @@ class DbtFailed(RuntimeError):
     """A dbt invocation that did not succeed; `failures` lists "<unique_id> [status]: msg"."""
 
     def __init__(self, args: list[str], failures: list[str], exception: BaseException | None = None):
-        self.args_ = list(args)
+        self.command = list(args)
         self.failures = failures
         self.exception = exception
         lines = [f"dbt {' '.join(args)} failed"]

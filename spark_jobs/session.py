@@ -151,6 +151,10 @@ def register_lake_tables(spark, settings: Settings) -> list[str]:
     for layer, table, location in lake_tables(settings):
         register_table(spark, layer, table, location)
         names.append(f"{layer}.{table}")
+    # Names left from another lake (tests, a moved lake) must not be read by mistake.
+    for stale in set(_registered) - set(names):
+        spark.sql(f"DROP TABLE IF EXISTS {stale}")  # external: the files stay
+        del _registered[stale]
     return names
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from pyspark.sql import types as T
@@ -164,7 +165,7 @@ def test_clean_silver_passes_and_builds_data_docs(spark, lake):
     assert items.success and items.evaluated == len(build_suite("supervision_items").expectations)
     # the GE project stays under settings.home, Data Docs in data_docs_dir, nothing in the repo
     assert (lake.home / "gx" / "great_expectations.yml").is_file()
-    assert not (lake.home / "gx" / "uncommitted" / "data_docs").exists()
+    assert not [p for p in (lake.home / "gx").rglob("*.html")]
 
 
 def test_failing_silver_is_reported_kept_and_not_leaked(spark, lake):
@@ -209,3 +210,9 @@ def test_failing_silver_is_reported_kept_and_not_leaked(spark, lake):
         text = path.read_bytes().decode("utf-8", errors="replace")
         for secret in (PLANTED_PHONE, RAW_PHONE, BAD_ITEM_CODE, DUP_ACTION_ID):
             assert secret not in text, f"{secret} leaked into {path}"
+
+    # the pages work offline (no CDN, no remote logo) and name the table
+    page = result.validation_page.read_text(encoding="utf-8")
+    assert "Data asset: silver.supervision_actions" in " ".join(page.split())
+    for html in (p for p in files if p.suffix == ".html"):
+        assert not re.search(r'(src|href)\s*=\s*["\']?https?://', html.read_text("utf-8")), html
