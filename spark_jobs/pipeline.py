@@ -43,14 +43,22 @@ def build_silver(run_date) -> dict:
 
 
 def quality_gate(run_date) -> dict:
-    from .quality import enforce_quality_gate
+    """Run every source's gate, then fail if any failed (one run shows all the problems)."""
+    from .quality import QualityGateFailed, enforce_quality_gate
 
-    settings, spark, _ = _ctx(run_date)
-    out = {}
+    settings, spark, day = _ctx(run_date)
+    out, failures = {}, []
     for name in SOURCES:
-        result = enforce_quality_gate(spark, settings, f"silver.{name}", name)
+        try:
+            result = enforce_quality_gate(spark, settings, f"silver.{name}", name,
+                                          run_name=str(day))
+        except QualityGateFailed as exc:
+            failures.append(exc)
+            result = exc.result
         out[name] = {"success": result.success, "evaluated": result.evaluated,
                      "failed": result.failed, "data_docs": str(result.docs_index)}
+    if failures:
+        raise QualityGateFailed("\n".join(str(f) for f in failures), failures[0].result)
     return out
 
 
