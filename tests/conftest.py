@@ -6,6 +6,7 @@ re-pointed at it by `register_lake_tables`, so tests never see each other's tabl
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from spark_jobs.settings import Settings
 
 pytest_plugins = ["tests.minio_server"]
+logging.getLogger("py4j").setLevel(logging.WARNING)  # its shutdown messages outlive pytest's streams
 
 
 @pytest.fixture(scope="session")
