@@ -243,7 +243,8 @@ def build(spark, settings: Settings, contract: Contract) -> dict:
          .option("replaceWhere", f"source = '{contract.name}' AND _batch_id IN ({ids})")
          .save(qpath))
 
-        counts = {r["_batch_id"]: r for r in validated.groupBy("_batch_id").agg(
+        # per landing file: a paged dump is one batch of several files
+        counts = {r["_source_file"]: r for r in validated.groupBy("_source_file").agg(
             F.count("*").alias("read"),
             F.sum(F.when(F.size("_problems") == 0, 1).otherwise(0)).alias("accepted"),
         ).collect()}
@@ -251,7 +252,7 @@ def build(spark, settings: Settings, contract: Contract) -> dict:
         validated.unpersist()
     rows, total = [], {"batches": len(pending), "read": 0, "accepted": 0, "quarantined": 0}
     for b in pending:
-        c = counts.get(b["batch_id"])
+        c = counts.get(b["source_file"])
         read, acc = (c["read"], c["accepted"]) if c else (0, 0)
         rows.append({"source": contract.name, "source_file": b["source_file"], "stage": "silver",
                      "status": "done", "batch_id": b["batch_id"],

@@ -6,7 +6,7 @@ import pytest
 from spark_jobs import bronze
 from spark_jobs.contracts import get_contract
 from spark_jobs.sample_data import stage_landing
-from spark_jobs.storage import Storage
+from spark_jobs.storage import LocalStorage, Storage
 
 ACTIONS = get_contract("supervision_actions")
 DAY = date(2024, 6, 28)
@@ -97,3 +97,21 @@ def test_retried_append_is_a_no_op(spark, lake):
     bronze.ingest_file(spark, lake, ACTIONS, storage, key, DAY, {}, rows)
     bronze.ingest_file(spark, lake, ACTIONS, storage, key, DAY, {}, rows)  # ops never written
     assert spark.read.format("delta").load(lake.table_path("bronze", ACTIONS.name)).count() == 60
+
+
+def test_a_reader_failure_is_recorded_as_rejected(tmp_path, monkeypatch):
+    """Whatever goes wrong while reading a file is recorded against it; nothing is written."""
+    storage = LocalStorage(tmp_path)
+    storage.write_bytes("landing/supervision_actions/x.csv", b"a,b\n")
+
+    def boom(*_):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(bronze, "read_delivery", boom)
+    rows = []
+    result = bronze.ingest_file(None, None, ACTIONS, storage, "supervision_actions/x.csv", DAY,
+                                {}, rows)
+    assert result.status == "rejected"
+    assert result.reason == ("supervision_actions/x.csv: cannot be read "
+                             "(RecursionError: maximum recursion depth exceeded)")
+    assert [(r["status"], r["reason"]) for r in rows] == [("rejected", result.reason)]
