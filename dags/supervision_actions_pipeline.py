@@ -9,15 +9,32 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from airflow.sdk import dag, task
+from airflow.sdk import chain, dag, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo: spark_jobs
+
 
 def _xcom(value):
     """Task results go to XCom as plain JSON (dates and decimals as strings)."""
     import json
 
     return json.loads(json.dumps(value, default=str))
+
+
+# The functions of spark_jobs.pipeline, in order (imported only when a task runs).
+TASKS = ["ingest_bronze", "build_silver", "quality_gate", "build_gold", "compute_coverage",
+         "export_national", "report"]
+
+
+def _pipeline_task(name: str):
+    def run(ds=None):
+        from spark_jobs import pipeline
+
+        return _xcom(getattr(pipeline, name)(ds))
+
+    run.__name__ = name
+    run.__doc__ = f"spark_jobs.pipeline.{name} for the run's logical date."
+    return run
 
 
 DEFAULT_ARGS = {
@@ -38,43 +55,7 @@ DEFAULT_ARGS = {
     tags=["supervision", "supervision_actions", "national_export"],
 )
 def supervision_actions_pipeline():
-    @task
-    def ingest_bronze(ds=None):
-        from spark_jobs import pipeline
-        return _xcom(pipeline.ingest_bronze(ds))
-
-    @task
-    def build_silver(ds=None):
-        from spark_jobs import pipeline
-        return _xcom(pipeline.build_silver(ds))
-
-    @task
-    def quality_gate(ds=None):
-        from spark_jobs import pipeline
-        return _xcom(pipeline.quality_gate(ds))
-
-    @task
-    def build_gold(ds=None):
-        from spark_jobs import pipeline
-        return _xcom(pipeline.build_gold(ds))
-
-    @task
-    def compute_coverage(ds=None):
-        from spark_jobs import pipeline
-        return _xcom(pipeline.compute_coverage(ds))
-
-    @task
-    def export_national(ds=None):
-        from spark_jobs import pipeline
-        return _xcom(pipeline.export_national(ds))
-
-    @task
-    def report(ds=None):
-        from spark_jobs import pipeline
-        return _xcom(pipeline.report(ds))
-
-    (ingest_bronze() >> build_silver() >> quality_gate() >> build_gold() >> compute_coverage()
-     >> export_national() >> report())
+    chain(*[task(task_id=name)(_pipeline_task(name))() for name in TASKS])
 
 
 supervision_actions_pipeline()

@@ -19,6 +19,9 @@ def test_dagbag_has_no_import_errors_and_rules_hold(tmp_path):
         assert t.owner == "data-engineering"
     assert {"supervision", "national_export"} <= set(dag.tags)
     assert dag.max_active_runs == 1
+    from spark_jobs import pipeline
+
+    assert [t.task_id for t in dag.topological_sort()] == [f.__name__ for f in pipeline.TASKS]
 
 
 def test_dag_file_is_thin():
