@@ -239,5 +239,9 @@ def get_contract(name: str, contract_dir: str = str(REPO_ROOT / "schemas")) -> C
     return load_contract(Path(contract_dir) / f"{name}.yaml")
 
 
+NOT_CONTRACTS = {"faults.yaml"}  # schemas/ also holds the fault-class table
+
+
 def all_contracts(contract_dir: Path = REPO_ROOT / "schemas") -> list[Contract]:
-    return [load_contract(p) for p in sorted(Path(contract_dir).glob("*.yaml"))]
+    return [load_contract(p) for p in sorted(Path(contract_dir).glob("*.yaml"))
+            if p.name not in NOT_CONTRACTS]

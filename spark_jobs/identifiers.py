@@ -37,6 +37,33 @@ def uscc_problem(code: str | None) -> str | None:
     return None
 
 
+def id_number_problem(number: str | None) -> str | None:
+    """Why `number` is not a valid 18-character ID number (GB 11643), or None when it is.
+
+    python-stdnum's `ric.validate` also requires the birthplace county to have existed in the
+    birth year, which is right for real people but not a rule of the check character; we use
+    its check-character function and a real date parse, and the division table for the area.
+    """
+    from datetime import date as _date
+
+    from stdnum.cn import ric
+
+    if number is None or number == "":
+        return "empty"
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
+        return "not 17 digits and a check character (0-9 or upper-case X)"
+    try:
+        _date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return f"impossible birth date {number[6:14]}"
+    expected = ric.calc_check_digit(number)
+    if number[17] != expected:
+        return f"check character {number[17]!r} should be {expected!r}"
+    if number[:6] not in _division_table():
+        return f"area code {number[:6]} is not in the GB/T 2260 code table"
+    return None
+
+
 def uscc_with_check(first17: str) -> str:
     """Complete 17 characters to a valid USCC (used by the sample generator)."""
     return first17 + stdnum_uscc.calc_check_digit(first17)

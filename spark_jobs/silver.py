@@ -22,7 +22,7 @@ from pyspark.sql import types as T
 
 from . import ops
 from .contracts import Contract, Field, get_contract
-from .identifiers import division_problem, mask_name, mask_phone, tokenise, uscc_problem
+from .identifiers import division_problem, id_number_problem, mask_name, mask_phone, tokenise, uscc_problem
 from .session import register_table
 from .settings import Settings
 
@@ -51,7 +51,13 @@ def _division_problem(values: pd.Series) -> pd.Series:
     return values.map(lambda v: None if v is None else division_problem(v))
 
 
-CHECKS = {"uscc": _uscc_problem, "division_code": _division_problem}
+@F.pandas_udf(T.StringType())
+def _id_number_problem(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: None if v is None else id_number_problem(v))
+
+
+CHECKS = {"uscc": _uscc_problem, "division_code": _division_problem,
+          "id_number": _id_number_problem}
 
 
 def _problem(condition: Column, reason: Column | str) -> Column:

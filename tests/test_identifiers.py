@@ -2,7 +2,8 @@
 import pytest
 from stdnum.cn import uscc as stdnum_uscc
 
-from spark_jobs.identifiers import (current_divisions, division_problem, mask_name, mask_phone,
+from spark_jobs.identifiers import (current_divisions, division_problem, id_number_problem,
+                                    mask_name, mask_phone,
                                     tokenise, uscc_problem, uscc_with_check)
 
 
@@ -66,3 +67,24 @@ def test_masks_and_tokens():
     assert len(token) == 64 and token == tokenise("13812345678", "k1")
     assert token != tokenise("13812345678", "k2")  # keyed: no key, no brute force
     assert tokenise(None, "k") is None
+
+
+@pytest.mark.parametrize("number, problem", [
+    ("11010519491231002X", None),
+    ("360426199101010071", None),
+    ("110105194912310021", "check character '1' should be 'X'"),
+    ("11010519491231002x", "not 17 digits and a check character"),
+    ("110105194902300020", "impossible birth date 19490230"),
+    ("99999919491231002", "not 17 digits and a check character"),
+])
+def test_id_numbers(number, problem):
+    result = id_number_problem(number)
+    assert (result is None) if problem is None else (problem in result)
+
+
+def test_id_number_with_a_county_younger_than_its_holder_passes_unlike_stdnum():
+    """440524 existed 1983-1993; stdnum rejects an 1880 birth there, the check char is right."""
+    from stdnum.cn import ric
+
+    assert not ric.is_valid("440524188001010014")
+    assert id_number_problem("440524188001010014") is None

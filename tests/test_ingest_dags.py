@@ -1,0 +1,219 @@
+"""The generated ingest DAGs (dags/ingest_sources.py) and the task they call
+(spark_jobs/ingest_task.py): one DAG per contract, house rules, the bronze asset as outlet, no
+Spark at parse time, and the outcome → task state / asset event policy."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from spark_jobs.contracts import all_contracts, get_contract
+from spark_jobs.ingest_task import bronze_asset_name, bronze_asset_uri, ingest_source, summarize
+from spark_jobs.settings import REPO_ROOT
+from spark_jobs.storage import Storage
+
+DAG_FILE = REPO_ROOT / "dags" / "ingest_sources.py"
+SOURCE = "supervision_items"  # small: one UTF-8 CSV of the sample deliveries
+SAMPLE = (REPO_ROOT / "data_samples" / "landing" / SOURCE / "2024-06-28"
+          / "supervision_items_2024-06-28.csv")
+SAMPLE_ROWS = 23
+
+
+@pytest.fixture(scope="module")
+def bag(tmp_path_factory):
+    os.environ.setdefault("AIRFLOW_HOME", str(tmp_path_factory.mktemp("airflow")))
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(REPO_ROOT / "dags"))
+
+
+def _ingest_dags(bag):
+    return {dag_id: dag for dag_id, dag in bag.dags.items() if dag_id.startswith("ingest_")}
+
+
+def test_dagbag_loads_one_ingest_dag_per_contract(bag):
+    assert bag.import_errors == {}
+    contracts = all_contracts()
+    assert len(contracts) >= 2
+    assert sorted(_ingest_dags(bag)) == sorted(f"ingest_{c.name}" for c in contracts)
+
+
+def test_ingest_dags_follow_the_house_rules_and_publish_their_bronze_table(bag):
+    from airflow.sdk import Asset, CronDataIntervalTimetable
+
+    for dag_id, dag in _ingest_dags(bag).items():
+        source = dag_id.removeprefix("ingest_")
+        assert [t.task_id for t in dag.tasks] == ["ingest_bronze"], dag_id
+        assert dag.max_active_runs == 1 and dag.catchup is False, dag_id
+        assert isinstance(dag.timetable, CronDataIntervalTimetable), dag_id  # ds = day ended
+        assert dag.timetable.expression == "0 0 * * *", dag_id
+        assert {"ingest", "bronze", source} <= set(dag.tags), dag_id
+        (task,) = dag.tasks
+        assert task.retries >= 2, dag_id
+        assert task.owner == "data-engineering", dag_id
+        assert task.pool == "lakehouse_spark", dag_id  # one Spark writer at a time
+        assert task.outlets == [Asset(name=f"bronze.{source}",
+                                      uri=f"x-lakehouse://bronze/{source}")], dag_id
+        assert (bronze_asset_name(source), bronze_asset_uri(source)) == (
+            f"bronze.{source}", f"x-lakehouse://bronze/{source}")
+
+
+def test_ingest_dags_serialize(bag):
+    """What the DAG processor stores: the timetable and the assets must serialize."""
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    for dag in _ingest_dags(bag).values():
+        data = DagSerialization.to_dict(dag)
+        assert data["dag"]["dag_id"] == dag.dag_id
+
+
+def test_dag_file_has_no_spark_code_and_parses_without_spark():
+    text = DAG_FILE.read_text(encoding="utf-8")
+    for word in ("pyspark", "SparkSession", "get_spark", "spark.sql", "spark.table",
+                 "createDataFrame"):
+        assert word not in text, word
+    assert "from airflow.sdk import" in text
+    # importing the DAG file (what the DAG processor does) must not import Spark
+    code = ("import importlib.util, sys\n"
+            f"spec = importlib.util.spec_from_file_location('ingest_sources', {str(DAG_FILE)!r})\n"
+            "mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('pyspark', 'py4j', 'delta')))\n")
+    env = {**os.environ, "AIRFLOW_HOME": os.environ.get("AIRFLOW_HOME", "/tmp/airflow-test")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         cwd=REPO_ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+# --- the outcome policy, through the task's own callable (no Airflow run, no Spark) ----------
+
+def _summary(statuses_rows):
+    from spark_jobs.bronze import FileResult
+
+    results = [FileResult(f"{SOURCE}/2024-06-28/f{i}.csv", status, rows,
+                          reason="bad" if status == "rejected" else None)
+               for i, (status, rows) in enumerate(statuses_rows)]
+    return summarize(get_contract(SOURCE), date(2024, 6, 28), results)
+
+
+@pytest.mark.parametrize("files, outcome", [
+    ([("ingested", 5), ("rejected", 0)], "new_data"),
+    ([("skipped_duplicate", 0)], "nothing_new"),
+    ([("ingested", 0)], "nothing_new"),  # header-only delivery: nothing written
+    ([("skipped_duplicate", 0), ("rejected", 0)], "nothing_new"),
+    ([], "no_files"),
+    ([("rejected", 0), ("rejected", 0)], "all_rejected"),
+])
+def test_outcomes(files, outcome):
+    assert _summary(files)["outcome"] == outcome
+
+
+@pytest.mark.parametrize("files, expected", [
+    ([("ingested", 5), ("rejected", 0)], "success"),
+    ([("skipped_duplicate", 0)], "skipped"),
+    ([], "skipped"),
+    ([("rejected", 0)], "failed"),
+])
+def test_task_state_and_asset_event_follow_the_outcome(bag, monkeypatch, files, expected):
+    from airflow.sdk import Asset
+    from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+    from airflow.sdk.execution_time.context import OutletEventAccessors
+
+    import spark_jobs.ingest_task as ingest_task
+
+    summary = _summary(files)
+    monkeypatch.setattr(ingest_task, "ingest_source", lambda source, ds: summary)
+    pushed = {}
+
+    class TI:
+        def xcom_push(self, key, value):
+            pushed[key] = value
+
+    task = bag.dags[f"ingest_{SOURCE}"].get_task("ingest_bronze")
+    events = OutletEventAccessors()
+    asset = Asset(name=f"bronze.{SOURCE}", uri=f"x-lakehouse://bronze/{SOURCE}")
+    call = lambda: task.python_callable(ds="2024-06-28", outlet_events=events, ti=TI())  # noqa: E731
+    if expected == "success":
+        assert call() == summary
+        assert events[asset].extra == {"delivery_date": "2024-06-28", "rows": 5,
+                                       "files_ingested": 1, "files_rejected": 1,
+                                       "contract_version": summary["contract_version"]}
+        return
+    with pytest.raises(AirflowFailException if expected == "failed" else AirflowSkipException):
+        call()
+    assert pushed["return_value"] == summary
+    assert len(events) == 0  # no extra recorded; a skipped or failed task emits no event
+
+
+# --- ingest_task against a real lake ------------------------------------------------------
+
+def test_ingest_source_lands_one_small_source(spark, lake):
+    storage = Storage.for_settings(lake)
+    storage.write_bytes(f"landing/{SOURCE}/2024-06-28/{SAMPLE.name}", SAMPLE.read_bytes())
+
+    first = ingest_source(SOURCE, "2024-06-28", settings=lake, spark=spark)
+    assert first["outcome"] == "new_data"
+    assert first["table"] == f"bronze.{SOURCE}"
+    assert first["counts"] == {"ingested": 1, "skipped_duplicate": 0, "rejected": 0}
+    assert first["rows_ingested"] == SAMPLE_ROWS
+    assert [(f["status"], f["rows"]) for f in first["files"]] == [("ingested", SAMPLE_ROWS)]
+    assert first["event"]["rows"] == SAMPLE_ROWS
+    assert spark.table(f"bronze.{SOURCE}").count() == SAMPLE_ROWS
+
+    again = ingest_source(SOURCE, "2024-06-28", settings=lake, spark=spark)
+    assert again["outcome"] == "nothing_new"
+    assert again["counts"] == {"ingested": 0, "skipped_duplicate": 1, "rejected": 0}
+    assert spark.table(f"bronze.{SOURCE}").count() == SAMPLE_ROWS
+
+    # a day with only a broken file: every file rejected, recorded in ops.batch_log
+    storage.write_bytes(f"landing/{SOURCE}/2024-06-29/broken.csv", b"\xef\xbb\xbfnot,the,header\n")
+    bad = ingest_source(SOURCE, "2024-06-29", settings=lake, spark=spark)
+    assert bad["outcome"] == "all_rejected"
+    assert bad["counts"] == {"ingested": 0, "skipped_duplicate": 0, "rejected": 1}
+    assert "broken.csv" in bad["files"][0]["reason"]
+    logged = spark.sql("SELECT status, reason FROM ops.batch_log "
+                       f"WHERE source = '{SOURCE}' AND source_file LIKE '%broken.csv'").collect()
+    assert [r.status for r in logged] == ["rejected"]
+
+    assert ingest_source(SOURCE, "2024-06-30", settings=lake, spark=spark)["outcome"] == "no_files"
+    assert spark.table(f"bronze.{SOURCE}").count() == SAMPLE_ROWS
+
+
+def test_a_downstream_dag_can_be_scheduled_on_a_bronze_asset(bag):
+    """The asset a consumer names (same name and URI) is the one the ingest task publishes."""
+    from airflow.sdk import DAG, Asset
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    asset = Asset(name=bronze_asset_name(SOURCE), uri=bronze_asset_uri(SOURCE))
+    consumer = DAG("consumer_of_bronze", schedule=[asset])
+    assert list(consumer.timetable.asset_condition.objects) == [asset]
+    assert asset in bag.dags[f"ingest_{SOURCE}"].get_task("ingest_bronze").outlets
+    DagSerialization.to_dict(consumer)
+
+
+def test_a_broken_contract_keeps_its_dag_and_does_not_hide_the_others(tmp_path):
+    """One bad YAML file makes all_contracts() raise; the DAG file still gets every other source,
+    and the broken one (it has `fields`) as a source whose runs fail with the contract error."""
+    import dataclasses
+
+    from spark_jobs.ingest_task import find_contract, source_contracts
+    from spark_jobs.settings import Settings
+
+    good = (REPO_ROOT / "schemas" / f"{SOURCE}.yaml").read_text(encoding="utf-8")
+    (tmp_path / f"{SOURCE}.yaml").write_text(good, encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("name: broken\nversion: '1'\nformat: parquet\n"
+                                          "fields: [{name: a, type: string}]\n", "utf-8")
+    (tmp_path / "reference_list.yaml").write_text("version: '1'\nclasses: {}\n", "utf-8")
+    found = {source: (contract is not None, error) for source, contract, error
+             in source_contracts(tmp_path)}
+    assert set(found) == {SOURCE, "broken"}  # the file without `fields` is not a contract
+    assert found[SOURCE] == (True, None)
+    assert found["broken"][0] is False and "unknown format 'parquet'" in found["broken"][1]
+    settings = dataclasses.replace(Settings(), contract_dir=tmp_path)
+    assert find_contract(SOURCE, settings).name == SOURCE
+    with pytest.raises(ValueError, match="unknown format 'parquet'"):
+        find_contract("broken", settings)
