@@ -9,7 +9,7 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from airflow.sdk import chain, dag, task
+from airflow.sdk import CronDataIntervalTimetable, chain, dag, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo: spark_jobs
 
@@ -41,13 +41,17 @@ DEFAULT_ARGS = {
     "owner": "data-engineering",
     "retries": 2,
     "retry_delay": timedelta(minutes=5),
+    # One Spark job on the lake at a time, shared with the ingest DAGs (dags/ingest_sources.py):
+    # they write the same bronze tables and ops.batch_log (S3A has no cross-process commit lock).
+    "pool": "lakehouse_spark",
 }
 
 
 @dag(
     dag_id="supervision_actions_pipeline",
     description="监管行为: landing → bronze → silver → quality gate → gold (dbt) → coverage → export",
-    schedule="@daily",
+    # A data interval: the 00:00 UTC run gets ds = the day that just ended (its landing folder).
+    schedule=CronDataIntervalTimetable("@daily", timezone="UTC"),
     start_date=datetime(2024, 1, 1),
     catchup=False,
     max_active_runs=1,  # one writer per Delta table (PITFALLS: S3A has no cross-process lock)

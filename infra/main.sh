@@ -13,6 +13,8 @@ mkdir -p "$AIRFLOW_HOME"
 
 echo "main: preparing the Airflow metadata database (SQLite in $AIRFLOW_HOME)"
 airflow db migrate > "$AIRFLOW_HOME/db-migrate.log" 2>&1 || { tail -50 "$AIRFLOW_HOME/db-migrate.log"; exit 1; }
+# One Spark job on the lake at a time for scheduled runs (`dags test` ignores pools).
+airflow pools set lakehouse_spark 1 "Spark jobs on the lake" >> "$AIRFLOW_HOME/db-migrate.log" 2>&1
 
 echo "main: staging the sample deliveries into the landing zone"
 python -c "from spark_jobs.sample_data import stage_landing; from spark_jobs.settings import Settings; print(*stage_landing(Settings.from_env()), sep='\n')"

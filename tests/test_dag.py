@@ -17,6 +17,7 @@ def test_dagbag_has_no_import_errors_and_rules_hold(tmp_path):
     for t in dag.tasks:
         assert t.retries >= 2, t.task_id
         assert t.owner == "data-engineering"
+        assert t.pool == "lakehouse_spark"
     assert {"supervision", "national_export"} <= set(dag.tags)
     assert dag.max_active_runs == 1
     from spark_jobs import pipeline
