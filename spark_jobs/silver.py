@@ -41,19 +41,24 @@ QUARANTINE_SCHEMA = T.StructType([
 ])
 
 
+def _missing(v) -> bool:
+    """Null in a pandas batch: None, or NaN when a whole batch of the column is null."""
+    return v is None or (isinstance(v, float) and pd.isna(v))
+
+
 @F.pandas_udf(T.StringType())
 def _uscc_problem(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: None if v is None else uscc_problem(v))
+    return values.map(lambda v: None if _missing(v) else uscc_problem(v))
 
 
 @F.pandas_udf(T.StringType())
 def _division_problem(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: None if v is None else division_problem(v))
+    return values.map(lambda v: None if _missing(v) else division_problem(v))
 
 
 @F.pandas_udf(T.StringType())
 def _id_number_problem(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: None if v is None else id_number_problem(v))
+    return values.map(lambda v: None if _missing(v) else id_number_problem(v))
 
 
 CHECKS = {"uscc": _uscc_problem, "division_code": _division_problem,
@@ -121,21 +126,35 @@ def _typed(f: Field, raw: Column) -> Column:
     return raw
 
 
+FULL_WIDTH = "".join(chr(c) for c in range(0xFF10, 0xFF1A)) + "".join(
+    chr(c) for c in range(0xFF21, 0xFF3B)) + "".join(chr(c) for c in range(0xFF41, 0xFF5B)) + "－／："
+HALF_WIDTH = "0123456789" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "abcdefghijklmnopqrstuvwxyz" + "-/:"
+
+
+def _is_coded(f: Field) -> bool:
+    """Codes, identifiers, numbers and dates (not free text, whose width is the sender's)."""
+    return f.type in {"code", "date", "list", "integer", "decimal"} or bool(f.pattern or f.check)
+
+
 def validate(spark, contract: Contract, bronze: DataFrame, settings: Settings) -> DataFrame:
     """Add typed columns and `_problems` (array<struct<field, value, reason>>) to bronze rows."""
     df = bronze
     for f in contract.fields:  # stray whitespace (incl. full-width spaces) is not content
-        trimmed = F.regexp_replace(F.col(f.name), r"^[\s\u3000]+|[\s\u3000]+$", "")
+        value = F.col(f.name)
+        if _is_coded(f):  # full-width digits and letters in codes and dates: what NFKC does
+            value = F.translate(value, FULL_WIDTH, HALF_WIDTH)
+        trimmed = F.regexp_replace(value, r"^[\s\u3000]+|[\s\u3000]+$", "")
         df = df.withColumn(f.name, F.when(trimmed != "", trimmed))
     raw = {f.name: F.col(f.name) for f in contract.fields}
     typed = {f.name: _typed(f, raw[f.name]) for f in contract.fields}
     problems = [F.when(F.col("_parse_error").isNotNull(),
                        F.struct(F.lit("_row").alias("field"), F.lit(None).cast("string").alias("value"),
                                 F.col("_parse_error").alias("reason")))]
+    parsed = F.col("_parse_error").isNull()  # an unsplittable row has one problem: itself
     for f in contract.fields:
         value = F.lit(None).cast("string") if f.pii != "none" else raw[f.name]
         for p in _field_problems(f, raw[f.name], typed):
-            problems.append(F.when(p.isNotNull(), F.struct(F.lit(f.name).alias("field"),
+            problems.append(F.when(parsed & p.isNotNull(), F.struct(F.lit(f.name).alias("field"),
                                                            value.alias("value"),
                                                            p.alias("reason"))))
         if f.type == "date" and f.name in {"action_date"}:
@@ -162,18 +181,18 @@ def validate(spark, contract: Contract, bronze: DataFrame, settings: Settings) -
 
 @F.pandas_udf(T.StringType())
 def _mask_name(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: None if v is None else mask_name(v))
+    return values.map(lambda v: None if _missing(v) else mask_name(v))
 
 
 @F.pandas_udf(T.StringType())
 def _mask_phone(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: None if v is None else mask_phone(v))
+    return values.map(lambda v: None if _missing(v) else mask_phone(v))
 
 
 def _token_udf(key: str):
     @F.pandas_udf(T.StringType())
     def _token(values: pd.Series) -> pd.Series:
-        return values.map(lambda v: None if v is None else tokenise(v, key))
+        return values.map(lambda v: None if _missing(v) else tokenise(v, key))
     return _token
 
 
