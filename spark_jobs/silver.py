@@ -22,7 +22,8 @@ from pyspark.sql import types as T
 
 from . import ops
 from .contracts import Contract, Field, get_contract
-from .identifiers import division_problem, id_number_problem, mask_name, mask_phone, tokenise, uscc_problem
+from .identifiers import (division_problem, id_number_problem, mask_name, mask_phone, tokenise,
+                          uscc_problem)
 from .session import register_table
 from .settings import Settings
 
@@ -46,23 +47,16 @@ def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and pd.isna(v))
 
 
-@F.pandas_udf(T.StringType())
-def _uscc_problem(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: None if _missing(v) else uscc_problem(v))
+def _per_value(fn):
+    """A vectorised Spark UDF applying a plain str -> str|None function to each non-null value."""
+    @F.pandas_udf(T.StringType())
+    def apply(values: pd.Series) -> pd.Series:
+        return values.map(lambda v: None if _missing(v) else fn(v))
+    return apply
 
 
-@F.pandas_udf(T.StringType())
-def _division_problem(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: None if _missing(v) else division_problem(v))
-
-
-@F.pandas_udf(T.StringType())
-def _id_number_problem(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: None if _missing(v) else id_number_problem(v))
-
-
-CHECKS = {"uscc": _uscc_problem, "division_code": _division_problem,
-          "id_number": _id_number_problem}
+CHECKS = {"uscc": _per_value(uscc_problem), "division_code": _per_value(division_problem),
+          "id_number": _per_value(id_number_problem)}
 
 
 def _problem(condition: Column, reason: Column | str) -> Column:
@@ -179,21 +173,12 @@ def validate(spark, contract: Contract, bronze: DataFrame, settings: Settings) -
     return df
 
 
-@F.pandas_udf(T.StringType())
-def _mask_name(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: None if _missing(v) else mask_name(v))
-
-
-@F.pandas_udf(T.StringType())
-def _mask_phone(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: None if _missing(v) else mask_phone(v))
+_mask_name = _per_value(mask_name)
+_mask_phone = _per_value(mask_phone)
 
 
 def _token_udf(key: str):
-    @F.pandas_udf(T.StringType())
-    def _token(values: pd.Series) -> pd.Series:
-        return values.map(lambda v: None if _missing(v) else tokenise(v, key))
-    return _token
+    return _per_value(lambda v: tokenise(v, key))
 
 
 def accepted_rows(contract: Contract, validated: DataFrame, settings: Settings) -> DataFrame:
