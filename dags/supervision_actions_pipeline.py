@@ -1,65 +1,58 @@
-"""Supervision actions, landing zone to national export, once a day.
+"""Supervision actions from bronze to the national export, whenever their bronze tables change.
 
-Thin on purpose: each task calls one function in `spark_jobs.pipeline`, where the work and its
-tests live. Tasks are idempotent, so retries and backfills (`airflow dags backfill`) are safe.
+Scheduled on data, not on the clock: a run starts when `ingest_supervision_items` or
+`ingest_supervision_actions` publishes new rows to its bronze Asset (those DAGs are bronze's only
+producers). Thin on purpose: each task calls one function in `spark_jobs.pipeline.tasks`, where
+the work and its tests live. Tasks are idempotent, so retries and re-runs are safe.
+
+The run's delivery date is its logical date when it has one (`airflow dags test <dag> <date>`,
+a manual trigger with a date) and otherwise the latest delivery date of the triggering bronze
+events (`common.assets.run_date`).
 """
 from __future__ import annotations
 
-import sys
-from datetime import datetime, timedelta
-from pathlib import Path
+from airflow.sdk import chain, dag, task
 
-from airflow.sdk import CronDataIntervalTimetable, chain, dag, task
+from common.assets import NATIONAL_EXPORT, bronze_asset, gold_asset, run_date, silver_asset
+from common.defaults import DEFAULT_ARGS, START_DATE
+from common.xcom import to_xcom
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo: spark_jobs
-
-
-def _xcom(value):
-    """Task results go to XCom as plain JSON (dates and decimals as strings)."""
-    import json
-
-    return json.loads(json.dumps(value, default=str))
-
-
-# The functions of spark_jobs.pipeline, in order (imported only when a task runs).
-TASKS = ["ingest_bronze", "build_silver", "quality_gate", "build_gold", "compute_coverage",
-         "export_national", "report"]
+SOURCES = ("supervision_items", "supervision_actions")
+# The functions of spark_jobs.pipeline.tasks, in order, with the tables each one writes.
+TASKS = {
+    "build_silver": [silver_asset(s) for s in SOURCES] + [silver_asset("quarantine")],
+    "quality_gate": [],
+    "build_gold": [gold_asset(s) for s in SOURCES] + [gold_asset("coverage_rate")],
+    "export_national": [NATIONAL_EXPORT],
+    "report": [],
+}
 
 
 def _pipeline_task(name: str):
-    def run(ds=None):
-        from spark_jobs import pipeline
+    def run(ds=None, triggering_asset_events=None):
+        from spark_jobs.pipeline import tasks
 
-        return _xcom(getattr(pipeline, name)(ds))
+        return to_xcom(getattr(tasks, name)(run_date(ds, triggering_asset_events)))
 
     run.__name__ = name
-    run.__doc__ = f"spark_jobs.pipeline.{name} for the run's logical date."
+    run.__doc__ = f"spark_jobs.pipeline.tasks.{name} for the run's delivery date."
     return run
-
-
-DEFAULT_ARGS = {
-    "owner": "data-engineering",
-    "retries": 2,
-    "retry_delay": timedelta(minutes=5),
-    # One Spark job on the lake at a time, shared with the ingest DAGs (dags/ingest_sources.py):
-    # they write the same bronze tables and ops.batch_log (S3A has no cross-process commit lock).
-    "pool": "lakehouse_spark",
-}
 
 
 @dag(
     dag_id="supervision_actions_pipeline",
-    description="监管行为: landing → bronze → silver → quality gate → gold (dbt) → coverage → export",
-    # A data interval: the 00:00 UTC run gets ds = the day that just ended (its landing folder).
-    schedule=CronDataIntervalTimetable("@daily", timezone="UTC"),
-    start_date=datetime(2024, 1, 1),
+    description="监管行为: bronze → silver → quality gate → gold (dbt) → export",
+    schedule=(bronze_asset("supervision_items") | bronze_asset("supervision_actions")),
+    start_date=START_DATE,
     catchup=False,
-    max_active_runs=1,  # one writer per Delta table (PITFALLS: S3A has no cross-process lock)
+    max_active_runs=1,  # one writer per Delta table (docs/pitfalls.md: S3A has no commit lock)
     default_args=DEFAULT_ARGS,
     tags=["supervision", "supervision_actions", "national_export"],
+    doc_md=__doc__,
 )
 def supervision_actions_pipeline():
-    chain(*[task(task_id=name)(_pipeline_task(name))() for name in TASKS])
+    chain(*[task(task_id=name, outlets=outlets)(_pipeline_task(name))()
+            for name, outlets in TASKS.items()])
 
 
 supervision_actions_pipeline()

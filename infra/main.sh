@@ -17,7 +17,7 @@ airflow db migrate > "$AIRFLOW_HOME/db-migrate.log" 2>&1 || { tail -50 "$AIRFLOW
 airflow pools set lakehouse_spark 1 "Spark jobs on the lake" >> "$AIRFLOW_HOME/db-migrate.log" 2>&1
 
 echo "main: staging the sample deliveries into the landing zone"
-python -c "from spark_jobs.sample_data import stage_landing; from spark_jobs.settings import Settings; print(*stage_landing(Settings.from_env()), sep='\n')"
+python -m spark_jobs.ingest.landing data_samples/demo/landing
 
 echo "main: airflow dags test supervision_actions_pipeline $RUN_DATE (log: $AIRFLOW_HOME/dags-test.log)"
 if ! airflow dags test supervision_actions_pipeline "$RUN_DATE" > "$AIRFLOW_HOME/dags-test.log" 2>&1; then
@@ -28,4 +28,4 @@ if grep -q "state=failed\|DagRunState.FAILED\|Marking run .* failed" "$AIRFLOW_H
   grep -E "ERROR|Error|failed" "$AIRFLOW_HOME/dags-test.log" | tail -40
   echo "main: the DAG run failed (full log: $AIRFLOW_HOME/dags-test.log)"; exit 1
 fi
-python -m spark_jobs.report_print "$LAKEHOUSE_HOME/reports/run-$RUN_DATE.json"
+python -m spark_jobs.pipeline.report "$LAKEHOUSE_HOME/reports/run-$RUN_DATE.json"

@@ -2,7 +2,8 @@
 # Installs everything the lakehouse needs into git-ignored folders of this checkout, from the
 # pinned files in infra/. Idempotent: each step checks a stamp of its inputs and is skipped when
 # nothing changed, so a warm re-run takes seconds.
-#   .venv/         Python environment from infra/requirements.lock (uv, with its download cache)
+#   .venv/         Python environment from infra/requirements.lock (uv, with its download cache),
+#                  plus this project installed editable (pyproject.toml): no sys.path edits anywhere
 #   .cache/jars/   Delta, hadoop-aws and the AWS SDK bundle, resolved by Maven from infra/pom.xml
 #   .cache/bin/    the MinIO server, built with `go install` at the version pinned below
 set -euo pipefail
@@ -17,7 +18,7 @@ stamp_set() { echo "$2" > ".cache/stamps/$1"; }
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 
 # 1. Python environment ------------------------------------------------------------------------
-py_key=$(hash_of infra/requirements.lock)
+py_key=$(hash_of infra/requirements.lock pyproject.toml)
 if [ -x .venv/bin/python ] && stamp_ok python "$py_key"; then
   echo "setup: python environment up to date"
 else
@@ -26,6 +27,9 @@ else
   uv_version=$(sed -n 's/^uv==//p' infra/requirements.lock)
   .venv/bin/python -m pip install -q "uv==${uv_version}"
   .venv/bin/uv pip sync -q --python .venv/bin/python infra/requirements.lock
+  # sync removes what the lock does not list, so the project goes in after it (setuptools from
+  # the lock builds it: no isolated build environment to download)
+  .venv/bin/uv pip install -q --python .venv/bin/python --no-deps --no-build-isolation -e .
   stamp_set python "$py_key"
 fi
 

@@ -5,5 +5,4 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 bash infra/setup.sh
-export PYTHONPATH=$ROOT${PYTHONPATH:+:$PYTHONPATH}
 exec .venv/bin/python -m pytest "$@"

@@ -1,20 +1,60 @@
-"""Shared fixtures: one SparkSession for the whole run, and a fresh lake per test that wants one.
+"""Shared fixtures and the test tiers.
 
-Spark starts once (about 15 s); each `lake` is a new directory, and the catalog names are
-re-pointed at it by `register_lake_tables`, so tests never see each other's tables.
+One SparkSession serves the whole run (it starts once, about 15 s); each `lake` is a new
+directory, and `register_lake_tables` re-points the catalog names at it, so tests never see each
+other's tables.
+
+Tiers are folders, and each test gets its folder's marker automatically:
+
+| folder | marker | needs |
+|---|---|---|
+| `tests/unit/` | `unit` | Python only: no JVM (a unit test asking for `spark` is an error) |
+| `tests/spark/<stage>/` | `spark` | the shared SparkSession and small lakes |
+| `tests/dbt/` | `dbt` | Spark and dbt |
+| `tests/airflow/` | `airflow` | Airflow's DagBag (and Spark for the task functions) |
+| `tests/minio/` | `minio` | the real MinIO server (started and stopped by the fixture) |
+| `tests/e2e/` | `e2e` | the README's main command, twice |
+
+`quick` marks the unit and spark tiers: `bash infra/test.sh -m quick`.
 """
 from __future__ import annotations
 
 import dataclasses
 import logging
 import os
+from pathlib import Path
 
 import pytest
 
-from spark_jobs.settings import Settings
+from spark_jobs.core.settings import Settings
 
-pytest_plugins = ["tests.minio_server"]
+pytest_plugins = ["tests.minio.server"]
 logging.getLogger("py4j").setLevel(logging.WARNING)  # its shutdown messages outlive pytest's streams
+
+TIERS = ("unit", "spark", "dbt", "airflow", "minio", "e2e")
+QUICK = {"unit", "spark"}
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_configure(config):
+    for tier in TIERS:
+        config.addinivalue_line("markers", f"{tier}: tests under tests/{tier}/ (see conftest.py)")
+    config.addinivalue_line("markers", "quick: the unit and spark tiers (under 3 minutes warm)")
+    config.addinivalue_line("markers", "scenario: a rule scenario folder under tests/scenarios/")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        rel = Path(str(item.path)).resolve().relative_to(HERE)
+        tier = rel.parts[0] if rel.parts[0] in TIERS else None
+        if tier is None:
+            raise pytest.UsageError(f"{rel}: every test lives in a tier folder {TIERS}")
+        if tier == "unit" and "spark" in getattr(item, "fixturenames", ()):
+            raise pytest.UsageError(f"{item.nodeid}: a unit test must not start Spark; "
+                                    "move it to tests/spark/")
+        item.add_marker(tier)
+        if tier in QUICK:
+            item.add_marker("quick")
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +67,7 @@ def base_settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="session")
 def spark(base_settings):
-    from spark_jobs.session import get_spark
+    from spark_jobs.core.session import get_spark
 
     session = get_spark(base_settings)
     yield session

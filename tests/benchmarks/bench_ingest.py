@@ -3,10 +3,10 @@
     .venv/bin/python tests/benchmarks/bench_ingest.py --scale 10 --out /tmp/bench
     .venv/bin/python tests/benchmarks/bench_ingest.py --scale 1000 --out data_samples/large/bench
 
-Generates the province with `spark_jobs.province` (1000 supervision actions per scale unit)
+Generates the province with `tests.synthetic.province` (1000 supervision actions per scale unit)
 straight into the landing zone `<out>/storage/landing/<source>/<run-date>/`, deletes the lake
 `<out>/storage/lake` (bronze and ops.batch_log), starts Spark and ingests every source with the
-production code path, `spark_jobs.ingest_task.ingest_source` → `bronze.ingest`, in contract
+production code path, `spark_jobs.ingest.task.ingest_source` → `bronze.ingest`, in contract
 order. It prints per source: files, rows landed, rejected files, and seconds spent
 
 - `read`: reading the delivered bytes, SHA-256, and the contract's reader (csv / xlsx / jsonl /
@@ -36,7 +36,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from spark_jobs.settings import Settings  # noqa: E402
+from spark_jobs.core.settings import Settings  # noqa: E402
+from tests.synthetic import SCHEMAS
 
 PHASES = ("read", "write", "ops")
 
@@ -65,8 +66,9 @@ class Timers:
 
 def instrument(timers: Timers) -> None:
     """Wrap bronze's steps in place (module attributes, for this process only)."""
-    from spark_jobs import bronze, ops
-    from spark_jobs.storage import LocalStorage
+    from spark_jobs.ingest import bronze
+    from spark_jobs.core import ops
+    from spark_jobs.core.storage import LocalStorage
 
     bronze.read_delivery = timers.wrap("read", bronze.read_delivery)
     bronze.read_json_dump = timers.wrap("read", bronze.read_json_dump)
@@ -79,7 +81,7 @@ def instrument(timers: Timers) -> None:
 
 def generate(out: Path, scale: float, seed: int, run_date: date, fault_rate: float,
              reuse: bool) -> dict:
-    from spark_jobs import province
+    from tests.synthetic import province
 
     storage = out / "storage"
     marker = out / "province.json"
@@ -132,8 +134,8 @@ def main() -> int:
     shutil.rmtree(settings.lake_root, ignore_errors=True)  # a fresh lake: bronze + ops
     shutil.rmtree(settings.spark_local_dir, ignore_errors=True)
 
-    from spark_jobs.ingest_task import ingest_source, source_contracts
-    from spark_jobs.session import get_spark
+    from spark_jobs.ingest.task import ingest_source, source_contracts
+    from spark_jobs.core.session import get_spark
 
     t0 = time.perf_counter()
     spark = get_spark(settings)
@@ -145,7 +147,7 @@ def main() -> int:
 
     timers = Timers()
     instrument(timers)
-    contracts = [c for _, c, _ in source_contracts()
+    contracts = [c for _, c, _ in source_contracts(SCHEMAS)
                  if c is not None and (not args.sources or c.name in args.sources)]
     figures = []
     for contract in contracts:

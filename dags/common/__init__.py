@@ -1,0 +1,1 @@
+"""What every DAG file shares: defaults, the Spark pool, the Assets of the lake's tables, XCom."""

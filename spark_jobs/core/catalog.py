@@ -1,0 +1,96 @@
+"""The lake is the catalog: every Delta table under `<lake>/<layer>/<table>` is `<layer>.<table>`.
+
+Spark keeps an in-process catalog, and each process (a job, an Airflow task, dbt, `spark-sql`)
+registers the tables it finds in the lake (path-based, external). Nothing is shared between
+processes but the Delta logs themselves, so two Spark processes at once can neither lock nor
+corrupt a metastore, and a new process sees every table by name (README, "Catalog").
+The catalog itself is the only record of what is registered: no module-level mirror.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from spark_jobs.core.settings import LAYERS, Settings
+
+
+def lake_tables(settings: Settings) -> list[tuple[str, str, str]]:
+    """(layer, table, location) of every Delta table in the lake, found without starting Spark."""
+    found = []
+    if settings.mode == "minio":
+        from spark_jobs.core.storage import MinioStorage
+
+        client = MinioStorage(settings)
+        for layer in LAYERS:
+            for obj in client.client.list_objects(client.bucket, prefix=f"lake/{layer}/"):
+                table = obj.object_name.rstrip("/").rsplit("/", 1)[-1]
+                probe = client.client.list_objects(
+                    client.bucket, prefix=f"lake/{layer}/{table}/_delta_log/")
+                if obj.is_dir and next(iter(probe), None) is not None:
+                    found.append((layer, table, settings.table_path(layer, table)))
+        return found
+    for layer in LAYERS:
+        base = Path(settings.lake_root) / layer
+        if base.is_dir():
+            for child in sorted(base.iterdir()):
+                if (child / "_delta_log").is_dir():
+                    found.append((layer, child.name, settings.table_path(layer, child.name)))
+    return found
+
+
+def _same_place(a: str, b: str) -> bool:
+    """Locations as the catalog shows them (`file:/x/`) and as settings build them (`/x`)."""
+    def norm(x: str) -> str:
+        return x.removeprefix("file://").removeprefix("file:").rstrip("/")
+    return norm(a) == norm(b)
+
+
+def registered_location(spark, layer: str, table: str) -> str | None:
+    """Where the catalog's `<layer>.<table>` points, or None when the name is not registered."""
+    if not spark.catalog.tableExists(f"{layer}.{table}"):
+        return None
+    jvm = spark._jvm
+    ident = jvm.org.apache.spark.sql.catalyst.TableIdentifier.apply(table, jvm.scala.Some(layer))
+    meta = spark._jsparkSession.sessionState().catalog().getTableMetadata(ident)
+    return str(meta.location().toString())
+
+
+def register_table(spark, layer: str, table: str, location: str) -> None:
+    """Name a path-based Delta table in this session's catalog (no-op when already there).
+
+    A name that points at another location (a test's other lake, a moved lake) is re-pointed;
+    dropping an external table's name never deletes its files.
+    """
+    current = registered_location(spark, layer, table)
+    if current is not None and _same_place(current, location):
+        return
+    spark.sql(f"CREATE DATABASE IF NOT EXISTS {layer}")
+    if current is not None:
+        spark.sql(f"DROP TABLE IF EXISTS {layer}.{table}")
+    spark.sql(f"CREATE TABLE {layer}.{table} USING DELTA LOCATION '{location}'")
+
+
+def register_lake_tables(spark, settings: Settings) -> list[str]:
+    """Register every Delta table under the lake as `<layer>.<table>`; return their names.
+
+    Names in the lake's layers that this lake does not have (left from another lake in the same
+    process, as in the tests) are dropped so that nothing reads a stale table by mistake.
+    """
+    names = []
+    for layer in LAYERS:
+        spark.sql(f"CREATE DATABASE IF NOT EXISTS {layer}")
+    for layer, table, location in lake_tables(settings):
+        register_table(spark, layer, table, location)
+        names.append(f"{layer}.{table}")
+    for layer in LAYERS:
+        for t in spark.catalog.listTables(layer):
+            if not t.isTemporary and f"{layer}.{t.name}" not in names:
+                spark.sql(f"DROP TABLE IF EXISTS {layer}.{t.name}")  # external: files stay
+    return names
+
+
+def registration_sql(settings: Settings) -> str:
+    """The SQL a non-Python client (the spark-sql CLI) runs at start to see the lake's tables."""
+    lines = [f"CREATE DATABASE IF NOT EXISTS {layer};" for layer in LAYERS]
+    lines += [f"CREATE TABLE IF NOT EXISTS {layer}.{table} USING DELTA LOCATION '{location}';"
+              for layer, table, location in lake_tables(settings)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,22 @@
+"""Delta helpers every writer shares: create a table before anyone writes to it."""
+from __future__ import annotations
+
+from pyspark.sql import types as T
+
+from spark_jobs.core.catalog import register_table
+from spark_jobs.core.settings import Settings
+
+
+def ensure_table(spark, settings: Settings, layer: str, name: str, schema: T.StructType) -> str:
+    """Create an empty Delta table at its lake path if it is not there, and name it.
+
+    DDL before writes: two writers creating one table at once fail with
+    `ProtocolChangedException` (docs/pitfalls.md).
+    """
+    from delta.tables import DeltaTable
+
+    path = settings.table_path(layer, name)
+    if not DeltaTable.isDeltaTable(spark, path):
+        spark.createDataFrame([], schema).write.format("delta").mode("ignore").save(path)
+    register_table(spark, layer, name, path)
+    return path

@@ -1,0 +1,129 @@
+"""The one SparkSession factory: every job, test, the dbt runner and `infra/spark-sql` use it.
+
+Delta, the local jars, S3A and the catalog implementation are configured here and nowhere else;
+which tables the catalog names is `catalog.py`'s job.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+from spark_jobs.core.catalog import register_lake_tables, registration_sql
+from spark_jobs.core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def spark_conf(settings: Settings) -> dict[str, str]:
+    """Every Spark setting the lakehouse needs, as plain key/value pairs."""
+    jars = sorted(str(p) for p in settings.jars_dir.glob("*.jar"))
+    if not any("delta-spark" in j for j in jars):
+        raise RuntimeError(
+            f"No Delta jars in {settings.jars_dir}: run `bash infra/setup.sh` first "
+            "(it resolves them with Maven from infra/pom.xml)."
+        )
+    conf = {
+        "spark.master": settings.spark_master,
+        "spark.app.name": "supervision-lakehouse",
+        # On the JVM's class path at launch: nothing is copied (spark.jars would copy the 600 MB
+        # AWS SDK bundle at every start) and nothing is resolved at run time.
+        "spark.driver.extraClassPath": str(settings.jars_dir / "*"),
+        "spark.executor.extraClassPath": str(settings.jars_dir / "*"),
+        "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+        "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+        "spark.sql.catalogImplementation": "in-memory",
+        "spark.sql.warehouse.dir": settings.warehouse_dir,
+        "spark.local.dir": str(settings.spark_local_dir),
+        "spark.sql.session.timeZone": "Asia/Shanghai",
+        "spark.sql.shuffle.partitions": "4",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        # Small tables: rebuilding a Delta snapshot with the default 50 partitions costs seconds.
+        "spark.databricks.delta.snapshotPartitions": "2",
+        "spark.driver.memory": "2g",
+        "spark.sql.ansi.enabled": "true",
+        # Python workers run the same interpreter (the project's venv) as the driver.
+        "spark.pyspark.python": sys.executable,
+        "spark.pyspark.driver.python": sys.executable,
+        # Spark 4 refuses GBK unless the legacy charset list is enabled (docs/pitfalls.md).
+        "spark.sql.legacy.javaCharsets": "true",
+        "spark.databricks.delta.schema.autoMerge.enabled": "false",
+        "spark.databricks.delta.retentionDurationCheck.enabled": "true",
+        "spark.driver.extraJavaOptions": "-Dderby.system.home=" + str(settings.spark_local_dir),
+    }
+    if settings.mode == "minio":
+        conf.update(s3a_conf(settings))
+    return conf
+
+
+def s3a_conf(settings: Settings) -> dict[str, str]:
+    """S3A for MinIO: path-style, plain http on loopback, a non-empty region (docs/pitfalls.md)."""
+    if not settings.minio_access_key or not settings.minio_secret_key:
+        raise RuntimeError(
+            "LAKEHOUSE_MODE=minio needs LAKEHOUSE_MINIO_ACCESS_KEY and LAKEHOUSE_MINIO_SECRET_KEY"
+        )
+    return {
+        "spark.hadoop.fs.s3a.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+        "spark.hadoop.fs.s3a.endpoint": settings.minio_endpoint,
+        "spark.hadoop.fs.s3a.endpoint.region": settings.minio_region,
+        "spark.hadoop.fs.s3a.path.style.access": "true",
+        "spark.hadoop.fs.s3a.connection.ssl.enabled": settings.minio_endpoint.startswith("https")
+        and "true" or "false",
+        "spark.hadoop.fs.s3a.access.key": settings.minio_access_key,
+        "spark.hadoop.fs.s3a.secret.key": settings.minio_secret_key,
+        "spark.hadoop.fs.s3a.aws.credentials.provider":
+            "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+        "spark.hadoop.fs.s3a.change.detection.mode": "none",
+        "spark.hadoop.fs.s3a.fast.upload": "true",
+    }
+
+
+def apply_storage_conf(spark, settings: Settings) -> None:
+    """Point an existing session at the settings' storage (tests switch to MinIO mid-run)."""
+    if settings.mode != "minio":
+        return
+    hconf = spark.sparkContext._jsc.hadoopConfiguration()
+    for key, value in s3a_conf(settings).items():
+        hconf.set(key.removeprefix("spark.hadoop."), value)
+
+
+def get_spark(settings: Settings | None = None, register: bool = True):
+    """Return the process's SparkSession (creating it once) with the lake's tables registered."""
+    from pyspark.sql import SparkSession
+
+    settings = settings or Settings.from_env()
+    active = SparkSession.getActiveSession()
+    if active is None:
+        settings.spark_local_dir.mkdir(parents=True, exist_ok=True)
+        # Python workers run this interpreter (spark.pyspark.python), where the project is
+        # installed (pyproject.toml, `infra/setup.sh`): they import spark_jobs without PYTHONPATH.
+        builder = SparkSession.builder
+        for key, value in spark_conf(settings).items():
+            builder = builder.config(key, value)
+        spark = builder.getOrCreate()
+        spark.sparkContext.setLogLevel("ERROR")
+    else:
+        spark = active
+        apply_storage_conf(spark, settings)
+    if register:
+        register_lake_tables(spark, settings)
+    return spark
+
+
+def main(argv: list[str]) -> int:
+    """`python -m spark_jobs.core.session conf|init-sql`: used by infra/spark-sql."""
+    settings = Settings.from_env()
+    if argv[:1] == ["conf"]:
+        for key, value in spark_conf(settings).items():
+            if key not in ("spark.sql.catalogImplementation", "spark.master"):
+                print(f"{key}={value}")
+        return 0
+    if argv[:1] == ["init-sql"]:
+        sys.stdout.write(registration_sql(settings))
+        return 0
+    print("usage: python -m spark_jobs.core.session conf|init-sql", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

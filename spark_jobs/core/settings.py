@@ -1,0 +1,94 @@
+"""One typed settings object, read from the environment, so that nothing knows its run mode.
+
+Every path the jobs use is derived here. Secrets (MinIO keys, the masking key) come only from
+environment variables; the defaults below are for the embedded local mode and tests.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LAYERS = ("bronze", "silver", "gold", "ops")
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "")
+    return value if value.strip() else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run configuration. `mode` is `local` (lake on disk) or `minio` (lake in a MinIO bucket)."""
+
+    mode: str = "local"
+    home: Path = REPO_ROOT / ".lakehouse"
+    spark_master: str = "local[2]"
+    jars_dir: Path = REPO_ROOT / ".cache" / "jars"
+    minio_endpoint: str = "http://127.0.0.1:9000"
+    minio_access_key: str = ""
+    minio_secret_key: str = field(default="", repr=False)
+    minio_bucket: str = "lakehouse"
+    minio_region: str = "us-east-1"
+    masking_key: str = field(default="", repr=False)
+    contract_dir: Path = REPO_ROOT / "schemas"
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        mode = _env("LAKEHOUSE_MODE", "local").lower()
+        if mode not in ("local", "minio"):
+            raise ValueError(f"LAKEHOUSE_MODE must be 'local' or 'minio', not {mode!r}")
+        home = Path(_env("LAKEHOUSE_HOME", str(REPO_ROOT / ".lakehouse"))).resolve()
+        return cls(
+            mode=mode,
+            home=home,
+            spark_master=_env("LAKEHOUSE_SPARK_MASTER", "local[2]"),
+            jars_dir=Path(_env("LAKEHOUSE_JARS_DIR", str(REPO_ROOT / ".cache" / "jars"))),
+            minio_endpoint=_env("LAKEHOUSE_MINIO_ENDPOINT", "http://127.0.0.1:9000"),
+            minio_access_key=_env("LAKEHOUSE_MINIO_ACCESS_KEY", ""),
+            minio_secret_key=_env("LAKEHOUSE_MINIO_SECRET_KEY", ""),
+            minio_bucket=_env("LAKEHOUSE_MINIO_BUCKET", "lakehouse"),
+            minio_region=_env("LAKEHOUSE_MINIO_REGION", "us-east-1"),
+            # Development default only: production sets LAKEHOUSE_MASKING_KEY (see README).
+            masking_key=_env("LAKEHOUSE_MASKING_KEY", "local-development-key-not-secret"),
+            contract_dir=Path(_env("LAKEHOUSE_CONTRACT_DIR", str(REPO_ROOT / "schemas"))),
+        )
+
+    # --- where things live -------------------------------------------------------------------
+    @property
+    def storage_root(self) -> str:
+        """Root URI of landing zone, lake and exports: a local directory or an s3a:// bucket."""
+        if self.mode == "minio":
+            return f"s3a://{self.minio_bucket}"
+        return str(self.home / "storage")
+
+    @property
+    def landing_root(self) -> str:
+        return f"{self.storage_root}/landing"
+
+    @property
+    def lake_root(self) -> str:
+        return f"{self.storage_root}/lake"
+
+    @property
+    def exports_root(self) -> str:
+        return f"{self.storage_root}/exports/national"
+
+    def table_path(self, layer: str, table: str) -> str:
+        if layer not in LAYERS:
+            raise ValueError(f"unknown layer {layer!r}; expected one of {LAYERS}")
+        return f"{self.lake_root}/{layer}/{table}"
+
+    @property
+    def warehouse_dir(self) -> str:
+        return f"{self.lake_root}/warehouse"
+
+    @property
+    def data_docs_dir(self) -> Path:
+        """Great Expectations Data Docs: always a local folder, for a browser to open."""
+        return self.home / "data_docs"
+
+    @property
+    def spark_local_dir(self) -> Path:
+        return self.home / "spark-tmp"

@@ -1,0 +1,157 @@
+"""Files outside Delta (landing zone, exports) on local disk or in a MinIO bucket.
+
+Keys are relative to `Settings.storage_root` (`landing/<source>/<date>/<file>`,
+`exports/national/<date>/<dataset>/…`). Local mode uses the filesystem; MinIO mode the `minio`
+SDK. Delta tables never go through here: Spark reaches them by path (local or s3a://).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import urlparse
+
+from spark_jobs.core.settings import Settings
+
+MANIFEST = "manifest.json"
+
+
+class Storage:
+    """The few operations the pipeline needs; see LocalStorage and MinioStorage."""
+
+    def list(self, prefix: str) -> list[str]:
+        raise NotImplementedError
+
+    def read_bytes(self, key: str) -> bytes:
+        raise NotImplementedError
+
+    def write_bytes(self, key: str, data: bytes) -> None:
+        raise NotImplementedError
+
+    def delete(self, key: str) -> None:
+        raise NotImplementedError
+
+    def publish(self, prefix: str, files: dict[str, bytes]) -> None:
+        """Replace everything under `prefix` with `files`; `manifest.json` marks completion."""
+        raise NotImplementedError
+
+    @staticmethod
+    def for_settings(settings: Settings) -> "Storage":
+        if settings.mode == "minio":
+            return MinioStorage(settings)
+        return LocalStorage(Path(settings.storage_root))
+
+
+class LocalStorage(Storage):
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        return self.root / key
+
+    def list(self, prefix: str) -> list[str]:
+        base = self._path(prefix)
+        if not base.exists():
+            return []
+        return sorted(
+            str(p.relative_to(self.root)) for p in base.rglob("*") if p.is_file()
+        )
+
+    def read_bytes(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+    def write_bytes(self, key: str, data: bytes) -> None:
+        """Write to a temporary name, then rename: readers never see half a file."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def publish(self, prefix: str, files: dict[str, bytes]) -> None:
+        """Build the whole folder under a temporary name, then swap it in with renames."""
+        final = self._path(prefix)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
+        for name, data in files.items():
+            target = tmp / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        old = None
+        if final.exists():
+            old = final.with_name(f".{final.name}.{uuid.uuid4().hex}.old")
+            os.replace(final, old)
+        os.replace(tmp, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+class MinioStorage(Storage):
+    """A bucket through the minio SDK. Object stores have no rename: see `publish`."""
+
+    def __init__(self, settings: Settings):
+        from minio import Minio
+
+        url = urlparse(settings.minio_endpoint)
+        self.bucket = settings.minio_bucket
+        self.client = Minio(
+            url.netloc,
+            access_key=settings.minio_access_key,
+            secret_key=settings.minio_secret_key,
+            secure=url.scheme == "https",
+            region=settings.minio_region,
+        )
+
+    def ensure_bucket(self) -> None:
+        if not self.client.bucket_exists(self.bucket):
+            self.client.make_bucket(self.bucket)
+
+    def list(self, prefix: str) -> list[str]:
+        prefix = prefix.rstrip("/") + "/"
+        return sorted(
+            o.object_name
+            for o in self.client.list_objects(self.bucket, prefix=prefix, recursive=True)
+            if not o.is_dir
+        )
+
+    def read_bytes(self, key: str) -> bytes:
+        response = self.client.get_object(self.bucket, key)
+        try:
+            return response.read()
+        finally:
+            response.close()
+            response.release_conn()
+
+    def write_bytes(self, key: str, data: bytes) -> None:
+        """One PUT is atomic on S3/MinIO: readers see the old object or the new one."""
+        self.client.put_object(self.bucket, key, BytesIO(data), len(data))
+
+    def delete(self, key: str) -> None:
+        self.client.remove_object(self.bucket, key)
+
+    def publish(self, prefix: str, files: dict[str, bytes]) -> None:
+        """Manifest-last: withdraw the old manifest, write the files, drop stale ones, then the
+        manifest. A reader that finds `manifest.json` finds every file it lists, complete."""
+        prefix = prefix.rstrip("/")
+        existing = set(self.list(prefix))
+        manifest_key = f"{prefix}/{MANIFEST}"
+        if manifest_key in existing:
+            self.delete(manifest_key)
+        for name, data in files.items():
+            if name != MANIFEST:
+                self.write_bytes(f"{prefix}/{name}", data)
+        for key in existing - {f"{prefix}/{n}" for n in files}:
+            self.delete(key)
+        if MANIFEST in files:
+            self.write_bytes(manifest_key, files[MANIFEST])

@@ -1,0 +1,1 @@
+"""Gold → files for the national system (datasets plus a manifest, published atomically)."""

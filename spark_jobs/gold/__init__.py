@@ -1,0 +1,1 @@
+"""Silver → gold: dbt runs in-process on the lakehouse session (dbt_project/ holds the models)."""

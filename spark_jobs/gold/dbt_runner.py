@@ -1,0 +1,144 @@
+"""Run dbt (dbt_project/) in this process, on the lakehouse's own SparkSession.
+
+dbt-spark's `session` method runs every statement on `SparkSession.builder...getOrCreate()`, so
+dbt must run *inside* the process after `get_spark(settings)` has created the session (Delta,
+the in-memory catalog, the lake's tables registered by name). Hence the programmatic
+`dbtRunner` here and never a `dbt` shell command.
+
+    run_dbt(["build"], settings)              # from Python (Airflow tasks, tests)
+    python -m spark_jobs.gold.dbt_runner build     # from a shell; any dbt arguments after it
+
+dbt writes its artifacts and logs under `<Settings.home>/dbt/` (target/, logs/), never into
+the repository. The marts are written to `<lake_root>/gold/<model>` (dbt_project.yml,
+`+location_root`), where `register_lake_tables` finds them in every later process.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+from spark_jobs.core.catalog import register_lake_tables
+from spark_jobs.core.session import get_spark
+from spark_jobs.core.settings import REPO_ROOT, Settings
+
+log = logging.getLogger(__name__)
+
+PROJECT_DIR = REPO_ROOT / "dbt_project"
+PROFILES_DIR = PROJECT_DIR
+
+# Node statuses that make a run fail (dbt's NodeStatus values).
+_FAILED = {"error", "fail", "runtime error", "partial success"}
+
+
+class DbtFailed(RuntimeError):
+    """A dbt invocation that did not succeed; `failures` lists "<unique_id> [status]: msg"."""
+
+    def __init__(self, args: list[str], failures: list[str], exception: BaseException | None = None):
+        self.command = list(args)
+        self.failures = failures
+        self.exception = exception
+        lines = [f"dbt {' '.join(args)} failed"]
+        if exception is not None:
+            lines.append(f"  {type(exception).__name__}: {exception}")
+        lines += [f"  - {f}" for f in failures]
+        super().__init__("\n".join(lines))
+
+
+def dbt_target_path(settings: Settings) -> Path:
+    """dbt's target directory (manifest, run_results, catalog.json, index.html) for `settings`."""
+    return settings.home / "dbt" / "target"
+
+
+def dbt_log_path(settings: Settings) -> Path:
+    return settings.home / "dbt" / "logs"
+
+
+def _command(args: list[str]):
+    """The click command `args` invoke (`build`, `docs generate`, ...), or None if unknown."""
+    import click
+    from dbt.cli.main import cli
+
+    cmd = cli
+    for token in args:
+        if token.startswith("-"):
+            continue
+        if isinstance(cmd, click.Group) and token in cmd.commands:
+            cmd = cmd.commands[token]
+            continue
+        break
+    return None if cmd is cli or isinstance(cmd, click.Group) else cmd
+
+
+def dbt_args(args: list[str], settings: Settings) -> list[str]:
+    """`args` plus the project, profiles, target and log paths (where the command takes them)."""
+    cmd = _command(args)
+    accepted = {p.name for p in cmd.params} if cmd is not None else set()
+    extra: list[str] = []
+    if "vars" in accepted and "--vars" not in args:
+        # dbt_project.yml reads the lake root with var(): passed, never set in os.environ. dbt
+        # re-parses when a var changes, so one process may use several lakes (the tests do).
+        extra += ["--vars", json.dumps({"lake_root": settings.lake_root})]
+    for name, flag, value in (
+        ("project_dir", "--project-dir", PROJECT_DIR),
+        ("profiles_dir", "--profiles-dir", PROFILES_DIR),
+        ("target_path", "--target-path", dbt_target_path(settings)),
+        ("log_path", "--log-path", dbt_log_path(settings)),
+    ):
+        if name in accepted and flag not in args:
+            extra += [flag, str(value)]
+    return [*args, *extra]
+
+
+def _failures(result) -> list[str]:
+    """Failing nodes of a dbtRunnerResult.result (RunExecutionResult, CatalogArtifact...)."""
+    out = []
+    for r in getattr(result, "results", None) or []:
+        status = str(getattr(r.status, "value", r.status))
+        if status in _FAILED:
+            message = " ".join(line.strip() for line in (r.message or "").splitlines())
+            if len(message) > 500:
+                message = message[:500] + " ..."
+            out.append(f"{r.node.unique_id} [{status}]: {message}".rstrip(": "))
+    for error in getattr(result, "errors", None) or []:  # docs generate
+        out.append(str(error))
+    return out
+
+
+def run_dbt(args: list[str], settings: Settings | None = None):
+    """Run `dbt <args>` in-process on the lakehouse session; return the dbtRunnerResult.
+
+    Raises DbtFailed (listing the failing models/tests) when dbt does not succeed. Afterwards
+    every lake table, the new gold marts included, is registered by name in the session.
+    """
+    from dbt.cli.main import dbtRunner
+
+    settings = settings or Settings.from_env()
+    # Creates the session dbt-spark's getOrCreate() will return, with this lake's tables (and
+    # only those) registered by name.
+    spark = get_spark(settings)
+    argv = dbt_args(list(args), settings)
+    log.info("dbt %s", " ".join(argv))
+    res = dbtRunner().invoke(argv)
+    register_lake_tables(spark, settings)  # also after a failure: some marts may be rebuilt
+    if not res.success:
+        raise DbtFailed(list(args), _failures(res.result), res.exception)
+    return res
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print("usage: python -m spark_jobs.gold.dbt_runner <dbt command> [dbt args]  "
+              "(e.g. build, test, docs generate)", file=sys.stderr)
+        return 2
+    try:
+        run_dbt(argv)
+    except DbtFailed as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Landing zone → bronze: readers per delivery format, the bronze writer, the ingest task."""

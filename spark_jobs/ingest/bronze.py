@@ -1,0 +1,232 @@
+"""Bronze: landing files into append-only Delta tables, values exactly as delivered.
+
+Each file is parsed once, here, into strings (no type inference: identifiers keep their zeros
+and X) by the reader of its contract's `format` (`readers.py`: csv, xlsx, jsonl, json_pages).
+Every delivered row becomes one bronze row, with `_source_file`, `_file_sha256`, `_row_number`,
+`_batch_id` and `_ingested_at`; a row that cannot be read cleanly is kept with `_parse_error` so
+that silver can quarantine it: nothing read is dropped. One Delta commit per file (per dump for
+a paged JSON dump), made idempotent with `txnAppId`/`txnVersion`, so a crash leaves either the
+whole file or none of it, and a file already ingested (same SHA-256) is skipped.
+
+Paged JSON dumps (`<dump>_p<NNNN>.json`): the dump is the unit. A complete dump is one batch
+and one commit; `_row_number` runs across its pages in page order and `_file_sha256` is the
+page file's. An incomplete or unreadable dump is rejected whole: every page file gets a
+`rejected` row in ops.batch_log with the dump's reason, and is read again on the next run (the
+missing page may arrive). A dump is ingested once: once its pages are in bronze, a page file
+that is new or changed under that dump name is rejected (deliver a corrected dump under a new
+dump name); the same pages under another dump name are `skipped_duplicate`.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pyarrow as pa
+
+from spark_jobs.core import ops
+from spark_jobs.contracts import Contract
+from spark_jobs.ingest.readers import DumpRejected, FileRejected, read_delivery, read_json_dump, split_page_name
+from spark_jobs.core.catalog import register_table
+from spark_jobs.core.settings import Settings
+from spark_jobs.core.storage import Storage
+
+__all__ = ["FileRejected", "DumpRejected", "FileResult", "parse_delivery", "ingest",
+           "ingest_file", "ingest_dump", "ingested_files", "batch_id_for", "LINEAGE"]
+
+log = logging.getLogger(__name__)
+LINEAGE = ["_source_file", "_file_sha256", "_row_number", "_batch_id", "_ingested_at",
+           "_delivery_date", "_parse_error"]
+
+parse_delivery = read_delivery  # csv, xlsx or jsonl, by the contract's format
+
+
+@dataclass
+class FileResult:
+    source_file: str
+    status: str  # ingested | skipped_duplicate | rejected
+    rows: int = 0
+    reason: str | None = None
+    batch_id: str | None = None
+
+
+def batch_id_for(contract: Contract, sha256: str) -> str:
+    """Derived from the content, never the clock: the same file is always the same batch."""
+    return f"{contract.name}-{sha256[:16]}"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _with_lineage(contract: Contract, table: pa.Table, source_files: list[str],
+                  shas: list[str], batch_id: str, delivery_date: date) -> pa.Table:
+    n = table.num_rows
+    if "_source_file" in table.column_names:
+        table = table.drop_columns(["_source_file"])
+    table = (table
+             .append_column("_source_file", pa.array(source_files, pa.string()))
+             .append_column("_file_sha256", pa.array(shas, pa.string()))
+             .append_column("_batch_id", pa.array([batch_id] * n, pa.string()))
+             .append_column("_ingested_at", pa.array([datetime.now()] * n, pa.timestamp("us")))
+             .append_column("_delivery_date", pa.array([delivery_date] * n, pa.date32())))
+    return table.select(contract.field_names + LINEAGE)
+
+
+def _append(spark, settings: Settings, contract: Contract, table: pa.Table, sha: str) -> None:
+    """One Delta commit; a retry with the same content (same txnAppId) is a no-op."""
+    path = settings.table_path("bronze", contract.name)
+    (spark.createDataFrame(table).write.format("delta").mode("append")
+     .option("txnAppId", f"bronze:{contract.name}:{sha}").option("txnVersion", 0)
+     .save(path))
+    register_table(spark, "bronze", contract.name, path)
+
+
+def _base(contract: Contract, key: str, sha: str, batch_id: str, delivery_date: date) -> dict:
+    return {"source": contract.name, "source_file": key, "stage": "bronze",
+            "batch_id": batch_id, "file_sha256": sha, "delivery_date": delivery_date}
+
+
+def _reject(contract: Contract, key: str, sha: str, batch_id: str, delivery_date: date,
+            reason: str, ops_rows: list[dict]) -> FileResult:
+    ops_rows.append({**_base(contract, key, sha, batch_id, delivery_date),
+                     "status": "rejected", "rows_read": 0, "reason": reason})
+    return FileResult(key, "rejected", reason=reason, batch_id=batch_id)
+
+
+def ingest_file(spark, settings: Settings, contract: Contract, storage: Storage, key: str,
+                delivery_date: date, seen: dict[str, str], ops_rows: list[dict]) -> FileResult:
+    """Land one file (csv, xlsx, jsonl) in bronze (or skip/reject it); append its
+    ops.batch_log row to `ops_rows`.
+
+    The ops rows are written once per run, after the files: a crash before that re-runs the
+    appends, which `txnAppId` turns into no-ops, and then records them.
+    """
+    if contract.format == "json_pages":
+        raise ValueError(f"{contract.name}: a paged dump is ingested whole, use ingest_dump")
+    data = storage.read_bytes(f"landing/{key}")
+    sha = _sha256(data)
+    batch_id = batch_id_for(contract, sha)
+    base = _base(contract, key, sha, batch_id, delivery_date)
+    if sha in seen and seen[sha] != key:
+        reason = f"same content (sha256 {sha[:12]}…) already ingested from {seen[sha]}"
+        ops_rows.append({**base, "status": "skipped_duplicate", "rows_read": 0,
+                         "reason": reason})
+        return FileResult(key, "skipped_duplicate", reason=reason, batch_id=batch_id)
+    if sha in seen:
+        return FileResult(key, "skipped_duplicate", reason="already ingested", batch_id=batch_id)
+    try:
+        table = read_delivery(contract, data, key)
+    except FileRejected as exc:
+        return _reject(contract, key, sha, batch_id, delivery_date, str(exc), ops_rows)
+    except Exception as exc:  # a reader's surprise must not stop the other files
+        log.exception("bronze %s: reading %s failed", contract.name, key)
+        return _reject(contract, key, sha, batch_id, delivery_date,
+                       f"{key}: cannot be read ({type(exc).__name__}: {exc})", ops_rows)
+    n = table.num_rows
+    if n:  # a header-only delivery is recorded, with nothing to write
+        table = _with_lineage(contract, table, [key] * n, [sha] * n, batch_id, delivery_date)
+        _append(spark, settings, contract, table, sha)
+    ops_rows.append({**base, "status": "ingested", "rows_read": n})
+    seen[sha] = key
+    return FileResult(key, "ingested", rows=n, batch_id=batch_id)
+
+
+def ingest_dump(spark, settings: Settings, contract: Contract, storage: Storage, dump: str,
+                keys: list[str], delivery_date: date, seen: dict[str, str],
+                ops_rows: list[dict]) -> list[FileResult]:
+    """Land one paged JSON dump (its page files `keys`) as one batch and one commit, or skip or
+    reject it whole; append one ops.batch_log row per page file to `ops_rows`."""
+    keys = sorted(keys, key=lambda k: (split_page_name(k) or (dump, 0))[1])
+    datas = {k: storage.read_bytes(f"landing/{k}") for k in keys}
+    shas = {k: _sha256(datas[k]) for k in keys}
+    dump_sha = _sha256("\n".join(shas[k] for k in keys).encode())  # content, in page order
+    batch_id = batch_id_for(contract, dump_sha)
+    done = [k for k in keys if seen.get(shas[k]) == k]
+    copies = [k for k in keys if shas[k] in seen and seen[shas[k]] != k]
+    results = [FileResult(k, "skipped_duplicate", reason="already ingested", batch_id=batch_id)
+               for k in done]
+    if len(done) + len(copies) == len(keys):
+        for k in copies:
+            reason = (f"same content (sha256 {shas[k][:12]}…) already ingested from "
+                      f"{seen[shas[k]]}")
+            ops_rows.append({**_base(contract, k, shas[k], batch_id, delivery_date),
+                             "status": "skipped_duplicate", "rows_read": 0, "reason": reason})
+            results.append(FileResult(k, "skipped_duplicate", reason=reason, batch_id=batch_id))
+        return results
+    if done:
+        names = ", ".join(k.rsplit("/", 1)[-1] for k in done)
+        reason = (f"{dump}: the dump was already ingested ({names}); a new or changed page "
+                  "file under its name is refused: deliver a corrected dump under a new name")
+        return results + [_reject(contract, k, shas[k], batch_id, delivery_date, reason,
+                                  ops_rows) for k in keys if k not in done]
+    try:
+        table = read_json_dump(contract, dump, [(k, datas[k]) for k in keys])
+    except Exception as exc:  # DumpRejected, or a reader's surprise: the others go on
+        if not isinstance(exc, FileRejected):
+            log.exception("bronze %s: reading dump %s failed", contract.name, dump)
+        reason = str(exc) if isinstance(exc, FileRejected) else (
+            f"{dump}: cannot be read ({type(exc).__name__}: {exc})")
+        return [_reject(contract, k, shas[k], batch_id, delivery_date, reason, ops_rows)
+                for k in keys]
+    files = table.column("_source_file").to_pylist()
+    if table.num_rows:
+        table = _with_lineage(contract, table, files, [shas[f] for f in files], batch_id,
+                              delivery_date)
+        _append(spark, settings, contract, table, dump_sha)
+    per_page = Counter(files)
+    for k in keys:
+        ops_rows.append({**_base(contract, k, shas[k], batch_id, delivery_date),
+                         "status": "ingested", "rows_read": per_page[k]})
+        seen[shas[k]] = k
+        results.append(FileResult(k, "ingested", rows=per_page[k], batch_id=batch_id))
+    return results
+
+
+def ingested_files(spark, settings: Settings, contract: Contract) -> dict[str, str]:
+    """sha256 → landing key of every file of this source already in bronze."""
+    log_df = ops.read(spark, settings)
+    rows = (log_df.where((log_df.source == contract.name) & (log_df.stage == "bronze")
+                         & (log_df.status == "ingested"))
+            .select("file_sha256", "source_file").collect())
+    return {r.file_sha256: r.source_file for r in rows}
+
+
+def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -> list[FileResult]:
+    """Ingest every file under landing/<source>/<date>/, in name order (a paged dump at its
+    first page file). A file or dump that cannot be read is recorded and the others go on."""
+    storage = Storage.for_settings(settings)
+    prefix = f"landing/{contract.landing_dir}/{delivery_date.isoformat()}"
+    keys = [k.removeprefix("landing/") for k in storage.list(prefix)
+            if not k.rsplit("/", 1)[-1].startswith(".")]
+    seen = ingested_files(spark, settings, contract)
+    results, ops_rows = [], []
+    if contract.format == "json_pages":
+        # a dump is the page files `<dump>_p<NNNN>.json` of one folder; any other file is stray
+        units: dict[tuple[str, str | None], list[str]] = {}
+        for key in keys:
+            split = split_page_name(key)
+            unit = (key, None) if split is None else (key.rsplit("/", 1)[0], split[0])
+            units.setdefault(unit, []).append(key)
+        for (_, dump), unit_keys in units.items():
+            if dump is not None:
+                results.extend(ingest_dump(spark, settings, contract, storage, dump, unit_keys,
+                                           delivery_date, seen, ops_rows))
+                continue
+            key = unit_keys[0]
+            sha = _sha256(storage.read_bytes(f"landing/{key}"))
+            reason = (f"{key}: not a page file: {contract.name} is delivered as paged dumps "
+                      "named <dump>_p<NNNN>.json")
+            results.append(_reject(contract, key, sha, batch_id_for(contract, sha),
+                                   delivery_date, reason, ops_rows))
+    else:
+        for key in keys:
+            results.append(ingest_file(spark, settings, contract, storage, key, delivery_date,
+                                       seen, ops_rows))
+    for result in results:
+        log.info("bronze %s: %s %s rows %s", contract.name, result.source_file, result.status,
+                 result.rows)
+    ops.record(spark, settings, ops_rows)
+    return results

@@ -1,0 +1,40 @@
+"""Put a folder of deliveries into the landing zone (a local folder or a MinIO bucket).
+
+What a department's exchange job does, and what `infra/main.sh` does with the sample tree:
+`<folder>/<source>/<yyyy-mm-dd>/<file>` becomes `landing/<source>/<yyyy-mm-dd>/<file>`.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from spark_jobs.core.settings import Settings
+from spark_jobs.core.storage import MinioStorage, Storage
+
+
+def stage_landing(settings: Settings, folder: Path) -> list[str]:
+    """Copy every file under `folder` into the run's landing zone; return the keys written."""
+    storage = Storage.for_settings(settings)
+    if isinstance(storage, MinioStorage):
+        storage.ensure_bucket()
+    keys = []
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        key = f"landing/{path.relative_to(folder).as_posix()}"
+        storage.write_bytes(key, path.read_bytes())
+        keys.append(key)
+    return keys
+
+
+def main(argv: list[str]) -> int:
+    """`python -m spark_jobs.ingest.landing <folder>`: upload a delivery tree."""
+    if len(argv) != 1 or not Path(argv[0]).is_dir():
+        print("usage: python -m spark_jobs.ingest.landing <folder of <source>/<date>/<file>>",
+              file=sys.stderr)
+        return 2
+    for key in stage_landing(Settings.from_env(), Path(argv[0])):
+        print(key)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

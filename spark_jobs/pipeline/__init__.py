@@ -1,0 +1,1 @@
+"""The tasks the DAGs call, one function each, and the run report."""

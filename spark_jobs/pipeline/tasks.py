@@ -1,0 +1,125 @@
+"""The pipeline's tasks, one function each; the Airflow DAG calls exactly these.
+
+Each task takes the run date (the delivery date, `YYYY-MM-DD`), reads its settings from the
+environment and gets the one SparkSession. Each is idempotent: re-running it for the same date
+leaves the same tables and files.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+from spark_jobs.contracts import build_order, get_contract
+from spark_jobs.core.session import get_spark
+from spark_jobs.core.settings import Settings
+from spark_jobs.core.storage import Storage
+from spark_jobs.exports import national as export
+from spark_jobs.gold import coverage
+from spark_jobs.silver import build as silver
+
+# The sources this pipeline carries to gold; bronze is written by their ingest DAGs.
+SOURCES = ("supervision_items", "supervision_actions")
+
+
+def _ctx(run_date: str | date):
+    settings = Settings.from_env()
+    day = run_date if isinstance(run_date, date) else date.fromisoformat(str(run_date)[:10])
+    return settings, get_spark(settings), day
+
+
+def _contracts(settings: Settings):
+    """This pipeline's contracts in build order (a table after those it references)."""
+    return build_order([get_contract(n, settings.contract_dir) for n in SOURCES])
+
+
+def build_silver(run_date) -> dict:
+    settings, spark, _ = _ctx(run_date)
+    return {c.name: silver.build(spark, settings, c) for c in _contracts(settings)}
+
+
+def quality_gate(run_date) -> dict:
+    """Run every source's gate, then fail if any failed (one run shows all the problems)."""
+    from spark_jobs.quality.gate import QualityGateFailed, enforce_quality_gate
+
+    settings, spark, day = _ctx(run_date)
+    out, failures = {}, []
+    for name in SOURCES:
+        try:
+            result = enforce_quality_gate(spark, settings, f"silver.{name}", name,
+                                          run_name=str(day))
+        except QualityGateFailed as exc:
+            failures.append(exc)
+            result = exc.result
+        out[name] = {"success": result.success, "evaluated": result.evaluated,
+                     "failed": result.failed, "data_docs": str(result.docs_index)}
+    if failures:
+        raise QualityGateFailed("\n".join(str(f) for f in failures), failures[0].result)
+    return out
+
+
+def build_gold(run_date) -> dict:
+    """dbt builds and tests the marts, then the coverage rate of the run date."""
+    from spark_jobs.gold.dbt_runner import run_dbt
+
+    settings, spark, day = _ctx(run_date)
+    run_dbt(["build"], settings)
+    counts = {t: spark.table(f"gold.{t}").count() for t in SOURCES}
+    counts["coverage_rate"] = len(coverage.build(spark, settings, day))
+    return counts
+
+
+def export_national(run_date) -> dict:
+    settings, spark, day = _ctx(run_date)
+    return export.export(spark, settings, day)
+
+
+def report(run_date) -> dict:
+    """What the run did, for people: rows per layer, quarantine, coverage, where things are."""
+    settings, spark, day = _ctx(run_date)
+    q = lambda sql: spark.sql(sql).collect()  # noqa: E731
+    ops_rows = q("SELECT source, stage, status, count(*) AS files, sum(rows_read) AS read, "
+                 "sum(rows_accepted) AS accepted, sum(rows_quarantined) AS quarantined "
+                 "FROM ops.batch_log GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+    summary = {
+        "run_date": day.isoformat(),
+        "mode": settings.mode,
+        "rows": {f"{layer}.{t}": spark.table(f"{layer}.{t}").count()
+                 for layer in ("bronze", "silver", "gold") for t in SOURCES},
+        "quarantine_rows": spark.table("silver.quarantine").count(),
+        "operations": [r.asDict() for r in ops_rows],
+        "coverage": [{k: (str(v) if not isinstance(v, (int, bool, str)) else v)
+                      for k, v in r.asDict().items()}
+                     for r in q("SELECT department_code, department_name, items_total, "
+                                "items_covered, coverage_rate, meets_80_target, "
+                                "meets_100_target FROM gold.coverage_rate "
+                                f"WHERE run_date = DATE'{day}' ORDER BY 1")],
+        "export": f"{settings.exports_root}/{day}",
+        "data_docs": str(settings.data_docs_dir / "index.html"),
+        "lake": settings.lake_root,
+    }
+    Storage.for_settings(settings)  # validates MinIO settings in minio mode
+    path = settings.home / "reports" / f"run-{day}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), "utf-8")
+    return summary
+
+
+TASKS = [build_silver, quality_gate, build_gold, export_national, report]
+
+
+def run_all(run_date) -> dict:
+    """Ingest this pipeline's sources (the ingest DAGs' own function), then run every task in
+    order, all in this process (tests and the MinIO mode use this)."""
+    from spark_jobs.ingest.task import ingest_source
+
+    out: dict = {"ingest": {s: ingest_source(s, run_date)["outcome"] for s in SOURCES}}
+    for task in TASKS:
+        out[task.__name__] = task(run_date)
+    return out
+
+
+if __name__ == "__main__":
+    name, day = sys.argv[1], sys.argv[2]
+    result = run_all(day) if name == "all" else globals()[name](day)
+    print(json.dumps(result, ensure_ascii=False, indent=2, default=str))

@@ -1,0 +1,1 @@
+"""Bronze → silver: standardise, check the contract's rules, quarantine, MERGE."""
