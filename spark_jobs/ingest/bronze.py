@@ -26,12 +26,18 @@ from datetime import date, datetime
 
 import pyarrow as pa
 
-from spark_jobs.core import ops
 from spark_jobs.contracts import Contract
-from spark_jobs.ingest.readers import DumpRejected, FileRejected, read_delivery, read_json_dump, split_page_name
+from spark_jobs.core import ops
 from spark_jobs.core.catalog import register_table
 from spark_jobs.core.settings import Settings
 from spark_jobs.core.storage import Storage
+from spark_jobs.ingest.readers import (
+    DumpRejected,
+    FileRejected,
+    read_delivery,
+    read_json_dump,
+    split_page_name,
+)
 
 __all__ = ["FileRejected", "DumpRejected", "FileResult", "parse_delivery", "ingest",
            "ingest_file", "ingest_dump", "ingested_files", "batch_id_for", "LINEAGE"]

@@ -1,17 +1,19 @@
 """Bronze ingestion of paged JSON dumps: one commit per complete dump, incomplete dumps rejected
 whole while the other files land, a retried append is a no-op."""
+
 from __future__ import annotations
 
 from datetime import date
 
 from spark_jobs.core.storage import Storage
 from spark_jobs.ingest import bronze
-from tests.unit.ingest.test_readers import PAGES_YAML, contract_from, dump_files, yaml_dir  # noqa: F401
+from tests.unit.ingest.helpers import PAGES_YAML, contract_from, dump_files
 
 DAY = date(2024, 6, 28)
 
-def test_ingest_paged_dumps_one_commit_each_incomplete_rejected(spark, lake, yaml_dir):
-    contract = contract_from(yaml_dir, PAGES_YAML, "credit_penalties")
+
+def test_ingest_paged_dumps_one_commit_each_incomplete_rejected(spark, lake, tmp_path):
+    contract = contract_from(tmp_path, PAGES_YAML, "credit_penalties")
     storage = Storage.for_settings(lake)
     folder = f"landing/credit_penalties/{DAY}"
 
@@ -42,21 +44,27 @@ def test_ingest_paged_dumps_one_commit_each_incomplete_rejected(spark, lake, yam
     }
     assert got["penalties_b_p0001.json"].reason == "penalties_b: missing page 2 of 3"
     assert got["penalties_c_p0002.json"].reason.endswith(
-        f"already ingested from credit_penalties/{DAY}/penalties_a_p0002.json")
+        f"already ingested from credit_penalties/{DAY}/penalties_a_p0002.json"
+    )
     assert "readme.txt: not a page file" in got["readme.txt"].reason
     assert got["penalties_a_p0001.json"].batch_id == got["penalties_a_p0002.json"].batch_id
 
     path = lake.table_path("bronze", "credit_penalties")
     bronze_rows = spark.table("bronze.credit_penalties").orderBy("_row_number").collect()
-    assert [(r.penalty_id, r._row_number, r._source_file.rsplit("/", 1)[1])
-            for r in bronze_rows] == [
-        ("CP001", 1, "penalties_a_p0001.json"), ("CP002", 2, "penalties_a_p0001.json"),
-        ("CP003", 3, "penalties_a_p0002.json")]
+    assert [
+        (r.penalty_id, r._row_number, r._source_file.rsplit("/", 1)[1]) for r in bronze_rows
+    ] == [
+        ("CP001", 1, "penalties_a_p0001.json"),
+        ("CP002", 2, "penalties_a_p0001.json"),
+        ("CP003", 3, "penalties_a_p0002.json"),
+    ]
     assert {r._batch_id for r in bronze_rows} == {got["penalties_a_p0001.json"].batch_id}
     assert spark.sql(f"DESCRIBE HISTORY delta.`{path}`").count() == 1  # one commit per dump
 
-    ops_rows = {r.source_file.rsplit("/", 1)[1]: r for r in
-                spark.table("ops.batch_log").where("stage = 'bronze'").collect()}
+    ops_rows = {
+        r.source_file.rsplit("/", 1)[1]: r
+        for r in spark.table("ops.batch_log").where("stage = 'bronze'").collect()
+    }
     assert len(ops_rows) == 7  # one row per page file
     assert ops_rows["penalties_b_p0003.json"].status == "rejected"
     assert ops_rows["penalties_b_p0003.json"].reason == "penalties_b: missing page 2 of 3"
@@ -69,19 +77,29 @@ def test_ingest_paged_dumps_one_commit_each_incomplete_rejected(spark, lake, yam
 
     # the missing page arrives: the dump lands whole in one more commit, the rest is skipped
     land([f for f in dump_files("penalties_b", total=5, size=2) if "_p0002" in f[0]])
-    again = {r.source_file.rsplit("/", 1)[1]: r.status for r in
-             bronze.ingest(spark, lake, contract, DAY)}
+    again = {
+        r.source_file.rsplit("/", 1)[1]: r.status for r in bronze.ingest(spark, lake, contract, DAY)
+    }
     assert again == {
-        "penalties_a_p0001.json": "skipped_duplicate", "penalties_a_p0002.json": "skipped_duplicate",
-        "penalties_b_p0001.json": "ingested", "penalties_b_p0002.json": "ingested",
+        "penalties_a_p0001.json": "skipped_duplicate",
+        "penalties_a_p0002.json": "skipped_duplicate",
+        "penalties_b_p0001.json": "ingested",
+        "penalties_b_p0002.json": "ingested",
         "penalties_b_p0003.json": "ingested",
-        "penalties_c_p0001.json": "skipped_duplicate", "penalties_c_p0002.json": "skipped_duplicate",
-        "readme.txt": "rejected"}
+        "penalties_c_p0001.json": "skipped_duplicate",
+        "penalties_c_p0002.json": "skipped_duplicate",
+        "readme.txt": "rejected",
+    }
     assert spark.sql(f"DESCRIBE HISTORY delta.`{path}`").count() == 2
-    b_rows = (spark.table("bronze.credit_penalties").where("_source_file LIKE '%penalties_b%'")
-              .orderBy("_row_number").collect())
+    b_rows = (
+        spark.table("bronze.credit_penalties")
+        .where("_source_file LIKE '%penalties_b%'")
+        .orderBy("_row_number")
+        .collect()
+    )
     assert [(r.penalty_id, r._row_number) for r in b_rows] == [
-        (f"CP{i:03d}", i) for i in range(1, 6)]
+        (f"CP{i:03d}", i) for i in range(1, 6)
+    ]
     log_rows = spark.table("ops.batch_log").where("stage = 'bronze'")
     assert log_rows.count() == 8
     assert log_rows.where("status = 'ingested'").count() == 5

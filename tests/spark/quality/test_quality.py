@@ -1,9 +1,10 @@
-"""The Great Expectations quality gate on silver (spark_jobs.quality.gate).
+"""The Great Expectations quality gate on silver (spark_jobs.quality: suites, gate).
 
 Tiny silver tables are written as Delta into a fresh lake, registered by name, and gated. The
 failing case also plants personal data (a full phone number where only a masked one belongs) and
 proves that no raw value reaches the validation results or Data Docs.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,67 +14,92 @@ import re
 import pytest
 from pyspark.sql import types as T
 
-from spark_jobs.quality.gate import gate as quality
 from spark_jobs.checks.identifiers import _USCC_FORMAT, uscc_with_check
-from spark_jobs.quality.gate import (QualityGateFailed, build_suite, enforce_quality_gate,
-                                load_suite_config, run_quality_gate)
 from spark_jobs.core.catalog import register_lake_tables
+from spark_jobs.quality.gate import QualityGateFailed, enforce_quality_gate, run_quality_gate
+from spark_jobs.quality.suites import build_suite, load_suite_config, suite_file
 from tests.synthetic import SCHEMAS
 
-ACTIONS_SCHEMA = T.StructType([
-    T.StructField("action_id", T.StringType()),
-    T.StructField("action_name", T.StringType()),
-    T.StructField("item_code", T.StringType()),
-    T.StructField("action_type", T.StringType()),
-    T.StructField("action_type_name", T.StringType()),
-    T.StructField("entity_uscc", T.StringType()),
-    T.StructField("entity_name", T.StringType()),
-    T.StructField("division_code", T.StringType()),
-    T.StructField("action_date", T.DateType()),
-    T.StructField("result_code", T.StringType()),
-    T.StructField("department_code", T.StringType()),
-    T.StructField("department_name", T.StringType()),
-    T.StructField("officer_license_nos", T.ArrayType(T.StringType())),
-    T.StructField("content", T.StringType()),
-    T.StructField("contact_name", T.StringType()),
-    T.StructField("contact_phone", T.StringType()),
-    T.StructField("contact_name_masked", T.StringType()),
-    T.StructField("contact_phone_masked", T.StringType()),
-    T.StructField("contact_phone_token", T.StringType()),
-    T.StructField("submitted_date", T.DateType()),
-    T.StructField("delivery_date", T.DateType()),
-    T.StructField("_source_file", T.StringType()),
-    T.StructField("_file_sha256", T.StringType()),
-    T.StructField("_row_number", T.LongType()),
-    T.StructField("_batch_id", T.StringType()),
-    T.StructField("_ingested_at", T.TimestampType()),
-])
-ITEMS_SCHEMA = T.StructType([
-    T.StructField(name, T.DateType() if name == "delivery_date" else T.StringType())
-    for name in ("item_code", "department_code", "department_name", "main_item_name",
-                 "sub_item_name", "object_type", "object_type_name", "item_level",
-                 "delivery_date")
-])
+ACTIONS_SCHEMA = T.StructType(
+    [
+        T.StructField("action_id", T.StringType()),
+        T.StructField("action_name", T.StringType()),
+        T.StructField("item_code", T.StringType()),
+        T.StructField("action_type", T.StringType()),
+        T.StructField("action_type_name", T.StringType()),
+        T.StructField("entity_uscc", T.StringType()),
+        T.StructField("entity_name", T.StringType()),
+        T.StructField("division_code", T.StringType()),
+        T.StructField("action_date", T.DateType()),
+        T.StructField("result_code", T.StringType()),
+        T.StructField("department_code", T.StringType()),
+        T.StructField("department_name", T.StringType()),
+        T.StructField("officer_license_nos", T.ArrayType(T.StringType())),
+        T.StructField("content", T.StringType()),
+        T.StructField("contact_name", T.StringType()),
+        T.StructField("contact_phone", T.StringType()),
+        T.StructField("contact_name_masked", T.StringType()),
+        T.StructField("contact_phone_masked", T.StringType()),
+        T.StructField("contact_phone_token", T.StringType()),
+        T.StructField("submitted_date", T.DateType()),
+        T.StructField("delivery_date", T.DateType()),
+        T.StructField("_source_file", T.StringType()),
+        T.StructField("_file_sha256", T.StringType()),
+        T.StructField("_row_number", T.LongType()),
+        T.StructField("_batch_id", T.StringType()),
+        T.StructField("_ingested_at", T.TimestampType()),
+    ]
+)
+ITEMS_SCHEMA = T.StructType(
+    [
+        T.StructField(name, T.DateType() if name == "delivery_date" else T.StringType())
+        for name in (
+            "item_code",
+            "department_code",
+            "department_name",
+            "main_item_name",
+            "sub_item_name",
+            "object_type",
+            "object_type_name",
+            "item_level",
+            "delivery_date",
+        )
+    ]
+)
 
-RAW_PHONE = "13912345678"          # a contact's real number: must never reach Data Docs
-PLANTED_PHONE = "13687654321"      # a full number planted in the *masked* column
-BAD_ITEM_CODE = "33010-BAD-CODE"   # a distinctive bad value: must not be echoed either
+RAW_PHONE = "13912345678"  # a contact's real number: must never reach Data Docs
+PLANTED_PHONE = "13687654321"  # a full number planted in the *masked* column
+BAD_ITEM_CODE = "33010-BAD-CODE"  # a distinctive bad value: must not be echoed either
 DUP_ACTION_ID = "ACT-DUPLICATE-77"
 
 
 def action(i: int, **overrides) -> dict:
     row = {
-        "action_id": f"ACT-{i:04d}", "action_name": "日常检查", "item_code": "33000000000001",
-        "action_type": "inspection", "action_type_name": "行政检查",
+        "action_id": f"ACT-{i:04d}",
+        "action_name": "日常检查",
+        "item_code": "33000000000001",
+        "action_type": "inspection",
+        "action_type_name": "行政检查",
         "entity_uscc": uscc_with_check("91330106MA2H00" + f"{i:03d}"),
-        "entity_name": "杭州某某有限公司", "division_code": "330106",
-        "action_date": dt.date(2024, 6, 1), "result_code": "01", "department_code": "12",
-        "department_name": "市场监管局", "officer_license_nos": ["ZJ123456", "ZJ654321"],
-        "content": None, "contact_name": "张三", "contact_phone": RAW_PHONE,
-        "contact_name_masked": "张*", "contact_phone_masked": "139****5678",
-        "contact_phone_token": "a" * 64, "submitted_date": dt.date(2024, 6, 2),
-        "delivery_date": dt.date(2024, 6, 28), "_source_file": "landing/x/2024-06-28/a.csv",
-        "_file_sha256": "0" * 64, "_row_number": i, "_batch_id": "batch-1",
+        "entity_name": "杭州某某有限公司",
+        "division_code": "330106",
+        "action_date": dt.date(2024, 6, 1),
+        "result_code": "01",
+        "department_code": "12",
+        "department_name": "市场监管局",
+        "officer_license_nos": ["ZJ123456", "ZJ654321"],
+        "content": None,
+        "contact_name": "张三",
+        "contact_phone": RAW_PHONE,
+        "contact_name_masked": "张*",
+        "contact_phone_masked": "139****5678",
+        "contact_phone_token": "a" * 64,
+        "submitted_date": dt.date(2024, 6, 2),
+        "delivery_date": dt.date(2024, 6, 28),
+        "_source_file": "landing/x/2024-06-28/a.csv",
+        "_file_sha256": "0" * 64,
+        "_row_number": i,
+        "_batch_id": "batch-1",
         "_ingested_at": dt.datetime(2024, 6, 28, 8, 0),
     }
     row.update(overrides)
@@ -81,10 +107,17 @@ def action(i: int, **overrides) -> dict:
 
 
 def item(code: str) -> dict:
-    return {"item_code": code, "department_code": "12", "department_name": "市场监管局",
-            "main_item_name": "对食品生产的检查", "sub_item_name": None,
-            "object_type": "legal_person", "object_type_name": "法人", "item_level": "2",
-            "delivery_date": dt.date(2024, 6, 28)}
+    return {
+        "item_code": code,
+        "department_code": "12",
+        "department_name": "市场监管局",
+        "main_item_name": "对食品生产的检查",
+        "sub_item_name": None,
+        "object_type": "legal_person",
+        "object_type_name": "法人",
+        "item_level": "2",
+        "delivery_date": dt.date(2024, 6, 28),
+    }
 
 
 def write_silver(spark, lake, table: str, rows: list[dict], schema: T.StructType) -> None:
@@ -103,13 +136,13 @@ def test_suite_is_derived_from_the_contract_plus_the_json_extras():
     config = load_suite_config("supervision_actions", SCHEMAS)
     kinds = {(c["type"], c["kwargs"].get("column")) for c in config["expectations"]}
     for expected in [
-        ("expect_column_values_to_not_be_null", "action_id"),      # required (contract)
+        ("expect_column_values_to_not_be_null", "action_id"),  # required (contract)
         ("expect_column_values_to_not_be_null", "officer_license_nos"),
-        ("expect_column_values_to_be_unique", "action_id"),         # natural key (contract)
-        ("expect_column_values_to_match_regex", "item_code"),       # pattern (contract)
-        ("expect_column_values_to_be_in_set", "action_type"),       # code list (contract)
+        ("expect_column_values_to_be_unique", "action_id"),  # natural key (contract)
+        ("expect_column_values_to_match_regex", "item_code"),  # pattern (contract)
+        ("expect_column_values_to_be_in_set", "action_type"),  # code list (contract)
         ("expect_column_values_to_be_in_set", "result_code"),
-        ("expect_column_values_to_match_regex", "entity_uscc"),     # JSON
+        ("expect_column_values_to_match_regex", "entity_uscc"),  # JSON
         ("expect_column_values_to_match_regex", "division_code"),
         ("expect_column_values_to_not_match_regex", "contact_phone_masked"),
         ("expect_table_row_count_to_be_between", None),
@@ -118,27 +151,52 @@ def test_suite_is_derived_from_the_contract_plus_the_json_extras():
     assert ("expect_column_values_to_not_be_null", "content") not in kinds  # optional field
     by_key = {(c["type"], c["kwargs"].get("column")): c["kwargs"] for c in config["expectations"]}
     assert sorted(by_key[("expect_column_values_to_be_in_set", "action_type")]["value_set"]) == [
-        "coercion", "inspection", "mobile", "off_site", "other", "penalty", "random_inspection"]
+        "coercion",
+        "inspection",
+        "mobile",
+        "off_site",
+        "other",
+        "penalty",
+        "random_inspection",
+    ]
     assert by_key[("expect_column_values_to_be_in_set", "result_code")]["value_set"] == [
-        "01", "02", "03", "04", "05", "06"]
+        "01",
+        "02",
+        "03",
+        "04",
+        "05",
+        "06",
+    ]
     assert by_key[("expect_column_values_to_match_regex", "item_code")]["regex"] == "^[0-9]{14}$"
     # the hand-written USCC format is the one silver's identifier check uses
-    assert by_key[("expect_column_values_to_match_regex", "entity_uscc")]["regex"] == \
-        _USCC_FORMAT.pattern
-    assert len(build_suite("supervision_actions", SCHEMAS).expectations) == len(config["expectations"])
+    assert (
+        by_key[("expect_column_values_to_match_regex", "entity_uscc")]["regex"]
+        == _USCC_FORMAT.pattern
+    )
+    assert len(build_suite("supervision_actions", SCHEMAS).expectations) == len(
+        config["expectations"]
+    )
 
-    items = {(c["type"], c["kwargs"].get("column"))
-             for c in load_suite_config("supervision_items", SCHEMAS)["expectations"]}
-    assert {("expect_column_values_to_be_unique", "item_code"),
-            ("expect_column_values_to_not_be_null", "item_code"),
-            ("expect_column_values_to_be_in_set", "object_type"),
-            ("expect_column_values_to_be_in_set", "item_level")} <= items
+    items = {
+        (c["type"], c["kwargs"].get("column"))
+        for c in load_suite_config("supervision_items", SCHEMAS)["expectations"]
+    }
+    assert {
+        ("expect_column_values_to_be_unique", "item_code"),
+        ("expect_column_values_to_not_be_null", "item_code"),
+        ("expect_column_values_to_be_in_set", "object_type"),
+        ("expect_column_values_to_be_in_set", "item_level"),
+    } <= items
 
 
 def test_suite_refuses_value_revealing_expectations_on_personal_columns(tmp_path):
-    raw = json.loads(quality.suite_file("supervision_actions").read_text(encoding="utf-8"))
-    raw["expectations"].append({"type": "expect_column_distinct_values_to_be_in_set",
-                                "kwargs": {"column": "contact_phone", "value_set": []}})
+    raw = json.loads(suite_file("supervision_actions").read_text(encoding="utf-8"))
+    raw["expectations"].append(
+        {
+            "type": "expect_column_distinct_values_to_be_in_set",
+            "kwargs": {"column": "contact_phone", "value_set": []},
+        }
+    )
     (tmp_path / "supervision_actions.json").write_text(json.dumps(raw), encoding="utf-8")
     with pytest.raises(ValueError, match="contact_phone"):
         load_suite_config("supervision_actions", SCHEMAS, tmp_path)
@@ -146,8 +204,9 @@ def test_suite_refuses_value_revealing_expectations_on_personal_columns(tmp_path
 
 # --- the gate, on Spark -----------------------------------------------------------------------
 def test_clean_silver_passes_and_builds_data_docs(spark, lake):
-    write_silver(spark, lake, "supervision_actions", [action(i) for i in range(1, 4)],
-                 ACTIONS_SCHEMA)
+    write_silver(
+        spark, lake, "supervision_actions", [action(i) for i in range(1, 4)], ACTIONS_SCHEMA
+    )
     write_silver(spark, lake, "supervision_items", [item("33000000000001")], ITEMS_SCHEMA)
 
     result = run_quality_gate(spark, lake, "silver.supervision_actions", "supervision_actions")
@@ -163,18 +222,20 @@ def test_clean_silver_passes_and_builds_data_docs(spark, lake):
     assert again.success and again.evaluated == result.evaluated
 
     items = enforce_quality_gate(spark, lake, "silver.supervision_items", "supervision_items")
-    assert items.success and items.evaluated == len(build_suite("supervision_items", SCHEMAS).expectations)
+    assert items.success and items.evaluated == len(
+        build_suite("supervision_items", SCHEMAS).expectations
+    )
     # the GE project stays under settings.home, Data Docs in data_docs_dir, nothing in the repo
     assert (lake.home / "gx" / "great_expectations.yml").is_file()
-    assert not [p for p in (lake.home / "gx").rglob("*.html")]
+    assert not list((lake.home / "gx").rglob("*.html"))
 
 
 def test_failing_silver_is_reported_kept_and_not_leaked(spark, lake):
     rows = [
         action(1, action_id=DUP_ACTION_ID),
-        action(2, action_id=DUP_ACTION_ID),                   # duplicate natural key
-        action(3, item_code=BAD_ITEM_CODE),                   # not 14 digits
-        action(4, contact_phone_masked=PLANTED_PHONE),        # masking broke: a full number
+        action(2, action_id=DUP_ACTION_ID),  # duplicate natural key
+        action(3, item_code=BAD_ITEM_CODE),  # not 14 digits
+        action(4, contact_phone_masked=PLANTED_PHONE),  # masking broke: a full number
     ]
     write_silver(spark, lake, "supervision_actions", rows, ACTIONS_SCHEMA)
 
@@ -201,7 +262,8 @@ def test_failing_silver_is_reported_kept_and_not_leaked(spark, lake):
     # the gate deletes nothing
     assert spark.table("silver.supervision_actions").count() == len(rows)
     assert spark.read.format("delta").load(
-        lake.table_path("silver", "supervision_actions")).count() == len(rows)
+        lake.table_path("silver", "supervision_actions")
+    ).count() == len(rows)
 
     # no raw value in Data Docs nor in the stored validation results
     assert result.docs_index.is_file() and result.validation_page.is_file()

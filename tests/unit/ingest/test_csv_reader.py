@@ -1,0 +1,86 @@
+"""The CSV reader (spark_jobs.ingest.readers.csv_reader)."""
+
+from __future__ import annotations
+
+import pytest
+
+from spark_jobs.ingest.readers import FileRejected
+from spark_jobs.ingest.readers.csv_reader import read_csv
+from tests.unit.ingest.helpers import CSV_YAML, contract_from
+
+
+def test_csv_gbk_by_headers_in_any_order(csv_contract):
+    data = "金额,编码,名称\r\n12.50,0001,太原市某某有限公司\r\n,0002,晋中\r\n".encode("gbk")
+    table = read_csv(csv_contract, data, "f.csv")
+    assert table.column_names == ["code", "name", "amount", "_row_number", "_parse_error"]
+    assert table.column("code").to_pylist() == ["0001", "0002"]
+    assert table.column("name").to_pylist() == ["太原市某某有限公司", "晋中"]
+    assert table.column("amount").to_pylist() == ["12.50", ""]
+    assert table.column("_parse_error").to_pylist() == [None, None]
+
+
+def test_csv_short_and_long_rows_are_kept_with_parse_errors(csv_contract):
+    data = "编码,名称,金额\n0001,甲,1\n0002,乙\n0003,丙,3,多\n\n0004,丁,4\n".encode("gbk")
+    table = read_csv(csv_contract, data, "f.csv")
+    assert table.column("_row_number").to_pylist() == [1, 2, 3, 5]
+    assert table.column("_parse_error").to_pylist() == [
+        None,
+        "row has 2 fields, header has 3",
+        "row has 4 fields, header has 3",
+        None,
+    ]
+    assert table.column("code").to_pylist() == ["0001", None, None, "0004"]
+
+
+def test_csv_header_only_is_zero_rows(csv_contract):
+    table = read_csv(csv_contract, "编码,名称,金额\n".encode("gbk"), "f.csv")
+    assert table.num_rows == 0
+
+
+def test_csv_truncated_inside_a_quoted_field_is_rejected(csv_contract):
+    data = '编码,名称,金额\n0001,甲,1\n0002,"乙公司（太原'.encode("gbk")
+    with pytest.raises(
+        FileRejected,
+        match=r"^f\.csv: truncated: the file ends inside a quoted "
+        r"field \(record 2 after the header\)$",
+    ):
+        read_csv(csv_contract, data, "f.csv")
+
+
+def test_csv_cut_between_fields_keeps_the_short_last_row(csv_contract):
+    data = "编码,名称,金额\n0001,甲,1\n0002,乙".encode("gbk")  # no final newline, one field short
+    table = read_csv(csv_contract, data, "f.csv")
+    assert table.column("_parse_error").to_pylist() == [None, "row has 2 fields, header has 3"]
+
+
+def test_csv_quoted_field_closed_at_end_without_newline_is_whole(csv_contract):
+    data = '编码,名称,金额\n0001,"甲,乙",1'.encode("gbk")
+    table = read_csv(csv_contract, data, "f.csv")
+    assert table.column("name").to_pylist() == ["甲,乙"]
+    assert table.column("_parse_error").to_pylist() == [None]
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", r"^f\.csv: empty file$"),
+        (b" \r\n\r\n", r"^f\.csv: empty file$"),
+        (
+            "编码,名字,金额\n0001,甲,1\n".encode("gbk"),
+            r"^f\.csv: header lacks column\(s\) 名称 \(name\)$",
+        ),
+        (
+            "编码,名称,金额\n".encode("gbk") + b"0001,\xff\xfe,1\n",
+            r"^f\.csv: not valid gb18030 at byte 20 \(bytes b'\\xff\\xfe,1'\)$",
+        ),
+    ],
+)
+def test_csv_unreadable_files(csv_contract, data, message):
+    with pytest.raises(FileRejected, match=message):
+        read_csv(csv_contract, data, "f.csv")
+
+
+def test_csv_utf8_bom_header(yaml_dir):
+    contract = contract_from(yaml_dir, CSV_YAML.replace("gb18030", "utf-8-sig"))
+    table = read_csv(contract, "\ufeff名称,编码,金额\n甲,0001,1\n".encode("utf-8"), "f.csv")
+    assert table.column("code").to_pylist() == ["0001"]
