@@ -1,4 +1,4 @@
-"""Identifier checks against the known answers of NATIONAL_DATA.md §2 and §7."""
+"""Identifier checks against the known answers of docs/national_rules.md#known-answers."""
 import pytest
 from stdnum.cn import uscc as stdnum_uscc
 
