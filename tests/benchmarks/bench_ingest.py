@@ -3,11 +3,11 @@
     .venv/bin/python tests/benchmarks/bench_ingest.py --scale 10 --out /tmp/bench
     .venv/bin/python tests/benchmarks/bench_ingest.py --scale 1000 --out data_samples/large/bench
 
-Generates the province with `tests.synthetic.province` (1000 supervision actions per scale unit)
-straight into the landing zone `<out>/storage/landing/<source>/<run-date>/`, deletes the lake
-`<out>/storage/lake` (bronze and ops.batch_log), starts Spark and ingests every source with the
-production code path, `spark_jobs.ingest.task.ingest_source` → `bronze.ingest`, in contract
-order. It prints per source: files, rows landed, rejected files, and seconds spent
+Generates the province with `tests.synthetic` (profile `province`, 1000 supervision actions per
+scale unit) straight into the landing zone `<out>/storage/landing/<source>/<run-date>/`, deletes
+the lake `<out>/storage/lake` (bronze and ops.batch_log), starts Spark and ingests every source
+with the production code path, `spark_jobs.ingest.task.ingest_source` → `bronze.ingest`, in
+contract order. It prints per source: files, rows landed, rejected files, and seconds spent
 
 - `read`: reading the delivered bytes, SHA-256, and the contract's reader (csv / xlsx / jsonl /
   paged JSON → pyarrow strings), all in the Python driver;
@@ -33,11 +33,10 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO))
-
-from spark_jobs.core.settings import Settings  # noqa: E402
+from spark_jobs.core.settings import Settings
 from tests.synthetic import SCHEMAS
+
+REPO = Path(__file__).resolve().parents[2]
 
 PHASES = ("read", "write", "ops")
 
@@ -81,7 +80,7 @@ def instrument(timers: Timers) -> None:
 
 def generate(out: Path, scale: float, seed: int, run_date: date, fault_rate: float,
              reuse: bool) -> dict:
-    from tests.synthetic import province
+    from tests.synthetic.profiles import generate as generate_profile
 
     storage = out / "storage"
     marker = out / "province.json"
@@ -93,8 +92,8 @@ def generate(out: Path, scale: float, seed: int, run_date: date, fault_rate: flo
               f"{info['bytes'] / 1e6:.1f} MB)")
         return info
     shutil.rmtree(storage / "landing", ignore_errors=True)
-    summary = province.generate(storage, seed=seed, run_date=run_date, scale=scale,
-                                fault_rate=fault_rate)
+    summary = generate_profile("province", storage, seed=seed, run_date=run_date, scale=scale,
+                               fault_rate=fault_rate)
     info = {"params": params, "files": summary.files, "bytes": summary.bytes,
             "rows": dict(summary.rows), "seconds": summary.seconds}
     marker.write_text(json.dumps(info, indent=2))

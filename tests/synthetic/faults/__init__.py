@@ -1,0 +1,1 @@
+"""The fault engine and its table (`tests/synthetic/faults.yaml`)."""
