@@ -95,13 +95,16 @@ def get_spark(settings: Settings | None = None, register: bool = True):
     active = SparkSession.getActiveSession()
     if active is None:
         settings.spark_local_dir.mkdir(parents=True, exist_ok=True)
-        # Python workers run this interpreter (spark.pyspark.python), where the project is
-        # installed (pyproject.toml, `infra/setup.sh`): they import spark_jobs without PYTHONPATH.
         builder = SparkSession.builder
         for key, value in spark_conf(settings).items():
             builder = builder.config(key, value)
         spark = builder.getOrCreate()
         spark.sparkContext.setLogLevel("ERROR")
+        # UDFs (pandas UDFs for identifier checks) run in Python workers started with
+        # `SparkContext.pythonExec`, which PySpark reads from $PYSPARK_PYTHON (else `python3`, the
+        # wrong interpreter) and not from spark.pyspark.python: point it at this interpreter,
+        # where the project and its dependencies are installed, without touching os.environ.
+        spark.sparkContext.pythonExec = sys.executable
     else:
         spark = active
         apply_storage_conf(spark, settings)

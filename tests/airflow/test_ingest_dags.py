@@ -1,5 +1,5 @@
 """The generated ingest DAGs (dags/ingest_sources.py) and the task they call
-(spark_jobs/ingest_task.py): one DAG per contract, house rules, the bronze asset as outlet, no
+(spark_jobs/ingest/task.py): one DAG per contract, house rules, the bronze asset as outlet, no
 Spark at parse time, and the outcome → task state / asset event policy."""
 from __future__ import annotations
 
@@ -21,14 +21,6 @@ SOURCE = "supervision_items"  # small: one UTF-8 CSV of the sample deliveries
 SAMPLE = (REPO_ROOT / "data_samples" / "demo" / "landing" / SOURCE / "2024-06-28"
           / "supervision_items_2024-06-28.csv")
 SAMPLE_ROWS = 23
-
-
-@pytest.fixture(scope="module")
-def bag(tmp_path_factory):
-    os.environ.setdefault("AIRFLOW_HOME", str(tmp_path_factory.mktemp("airflow")))
-    from airflow.dag_processing.dagbag import DagBag
-
-    return DagBag(dag_folder=str(REPO_ROOT / "dags"))
 
 
 def _ingest_dags(bag):
@@ -83,7 +75,9 @@ def test_dag_file_has_no_spark_code_and_parses_without_spark():
             "mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('pyspark', 'py4j', 'delta')))\n")
-    env = {**os.environ, "AIRFLOW_HOME": os.environ.get("AIRFLOW_HOME", "/tmp/airflow-test")}
+    # Airflow's DAG processor has dags/ on sys.path (the DAG files import `common`)
+    env = {**os.environ, "AIRFLOW_HOME": os.environ.get("AIRFLOW_HOME", "/tmp/airflow-test"),
+           "PYTHONPATH": str(REPO_ROOT / "dags")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          cwd=REPO_ROOT, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
