@@ -5,19 +5,28 @@ dbt must run *inside* the process after `get_spark(settings)` has created the se
 the in-memory catalog, the lake's tables registered by name). Hence the programmatic
 `dbtRunner` here and never a `dbt` shell command.
 
-    run_dbt(["build"], settings)              # from Python (Airflow tasks, tests)
-    python -m spark_jobs.gold.dbt_runner build     # from a shell; any dbt arguments after it
+    run_dbt(["build"], settings, vars={"run_date": "2024-06-28"})   # from Python
+    python -m spark_jobs.gold.dbt_runner build --vars '{run_date: 2024-06-28}'   # from a shell
+
+dbt vars are passed with `--vars`, never through os.environ: `lake_root` always comes from
+`settings`, and the caller's vars (the `vars` argument, or a `--vars` in `args`) are merged
+with it. `run_date` is needed by the coverage metric (macros/run_date.sql).
 
 dbt writes its artifacts and logs under `<Settings.home>/dbt/` (target/, logs/), never into
 the repository. The marts are written to `<lake_root>/gold/<model>` (dbt_project.yml,
 `+location_root`), where `register_lake_tables` finds them in every later process.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from spark_jobs.core.catalog import register_lake_tables
 from spark_jobs.core.session import get_spark
@@ -35,7 +44,9 @@ _FAILED = {"error", "fail", "runtime error", "partial success"}
 class DbtFailed(RuntimeError):
     """A dbt invocation that did not succeed; `failures` lists "<unique_id> [status]: msg"."""
 
-    def __init__(self, args: list[str], failures: list[str], exception: BaseException | None = None):
+    def __init__(
+        self, args: list[str], failures: list[str], exception: BaseException | None = None
+    ):
         self.command = list(args)
         self.failures = failures
         self.exception = exception
@@ -60,7 +71,7 @@ def _command(args: list[str]):
     import click
     from dbt.cli.main import cli
 
-    cmd = cli
+    cmd: click.Command = cli
     for token in args:
         if token.startswith("-"):
             continue
@@ -71,15 +82,46 @@ def _command(args: list[str]):
     return None if cmd is cli or isinstance(cmd, click.Group) else cmd
 
 
-def dbt_args(args: list[str], settings: Settings) -> list[str]:
-    """`args` plus the project, profiles, target and log paths (where the command takes them)."""
+def _split_vars(args: list[str]) -> tuple[list[str], dict[str, Any]]:
+    """`args` without its `--vars` options, and their values merged (dbt reads them as YAML)."""
+    rest: list[str] = []
+    given: dict[str, Any] = {}
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--vars" or token.startswith("--vars="):
+            text = token.partition("=")[2] if "=" in token else next(tokens, "")
+            value = yaml.safe_load(text) if text.strip() else {}
+            if not isinstance(value, dict):
+                raise ValueError(f"--vars must be a YAML/JSON mapping, got {text!r}")
+            given.update(value)
+        else:
+            rest.append(token)
+    return rest, given
+
+
+def dbt_args(
+    args: list[str], settings: Settings, vars: Mapping[str, Any] | None = None
+) -> list[str]:
+    """`args` plus the vars, project, profiles, target and log paths (where the command takes
+    them). Vars are `lake_root` from `settings`, any `--vars` in `args`, then `vars`."""
     cmd = _command(args)
     accepted = {p.name for p in cmd.params} if cmd is not None else set()
+    args, merged = _split_vars(list(args))
+    merged.update(vars or {})
+    if merged.get("lake_root", settings.lake_root) != settings.lake_root:
+        raise ValueError(
+            f"lake_root comes from the settings ({settings.lake_root}), not from vars: "
+            "set LAKEHOUSE_HOME / LAKEHOUSE_MODE instead"
+        )
+    merged["lake_root"] = settings.lake_root
     extra: list[str] = []
-    if "vars" in accepted and "--vars" not in args:
+    if "vars" in accepted:
         # dbt_project.yml reads the lake root with var(): passed, never set in os.environ. dbt
         # re-parses when a var changes, so one process may use several lakes (the tests do).
-        extra += ["--vars", json.dumps({"lake_root": settings.lake_root})]
+        # Dates and other YAML scalars go as strings (var('run_date') is 'YYYY-MM-DD').
+        extra += ["--vars", json.dumps(merged, sort_keys=True, default=str)]
+    elif set(merged) != {"lake_root"}:
+        raise ValueError(f"dbt {' '.join(args)} takes no --vars, got {sorted(merged)}")
     for name, flag, value in (
         ("project_dir", "--project-dir", PROJECT_DIR),
         ("profiles_dir", "--profiles-dir", PROFILES_DIR),
@@ -106,11 +148,15 @@ def _failures(result) -> list[str]:
     return out
 
 
-def run_dbt(args: list[str], settings: Settings | None = None):
+def run_dbt(
+    args: list[str], settings: Settings | None = None, vars: Mapping[str, Any] | None = None
+):
     """Run `dbt <args>` in-process on the lakehouse session; return the dbtRunnerResult.
 
-    Raises DbtFailed (listing the failing models/tests) when dbt does not succeed. Afterwards
-    every lake table, the new gold marts included, is registered by name in the session.
+    `vars` are dbt vars merged with `lake_root` (e.g. `{"run_date": "2024-06-28"}`, which
+    `dbt build` needs for gold.coverage_rate). Raises DbtFailed (listing the failing
+    models/tests) when dbt does not succeed. Afterwards every lake table, the gold tables
+    dbt wrote included, is registered by name in the session.
     """
     from dbt.cli.main import dbtRunner
 
@@ -118,7 +164,7 @@ def run_dbt(args: list[str], settings: Settings | None = None):
     # Creates the session dbt-spark's getOrCreate() will return, with this lake's tables (and
     # only those) registered by name.
     spark = get_spark(settings)
-    argv = dbt_args(list(args), settings)
+    argv = dbt_args(list(args), settings, vars)
     log.info("dbt %s", " ".join(argv))
     res = dbtRunner().invoke(argv)
     register_lake_tables(spark, settings)  # also after a failure: some marts may be rebuilt
@@ -129,8 +175,11 @@ def run_dbt(args: list[str], settings: Settings | None = None):
 
 def main(argv: list[str]) -> int:
     if not argv:
-        print("usage: python -m spark_jobs.gold.dbt_runner <dbt command> [dbt args]  "
-              "(e.g. build, test, docs generate)", file=sys.stderr)
+        print(
+            "usage: python -m spark_jobs.gold.dbt_runner <dbt command> [dbt args]  "
+            "(e.g. build --vars '{run_date: 2024-06-28}', test, docs generate)",
+            file=sys.stderr,
+        )
         return 2
     try:
         run_dbt(argv)

@@ -15,7 +15,6 @@ from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
 from spark_jobs.core.storage import Storage
 from spark_jobs.exports import national as export
-from spark_jobs.gold import coverage
 from spark_jobs.silver import build as silver
 
 # The sources this pipeline carries to gold; bronze is written by their ingest DAGs.
@@ -59,13 +58,17 @@ def quality_gate(run_date) -> dict:
 
 
 def build_gold(run_date) -> dict:
-    """dbt builds and tests the marts, then the coverage rate of the run date."""
+    """dbt builds and tests every gold table: the marts, then the run date's coverage rate
+    (gold.coverage_rate, merged on run date and department). Returns rows per table; for
+    coverage_rate the run date's rows."""
     from spark_jobs.gold.dbt_runner import run_dbt
 
     settings, spark, day = _ctx(run_date)
-    run_dbt(["build"], settings)
+    run_dbt(["build"], settings, vars={"run_date": day.isoformat()})
     counts = {t: spark.table(f"gold.{t}").count() for t in SOURCES}
-    counts["coverage_rate"] = len(coverage.build(spark, settings, day))
+    counts["coverage_rate"] = (
+        spark.table("gold.coverage_rate").where(f"run_date = DATE'{day.isoformat()}'").count()
+    )
     return counts
 
 

@@ -1,21 +1,32 @@
 """dbt (dbt_project/) run in-process by spark_jobs.gold.dbt_runner: silver -> gold.
 
-One lake (module-scoped) is built once and checked by several tests; the failure tests use
-their own fresh lakes. Gold is read by path where possible, so a test never depends on which
-lake the shared session's catalog names happen to point at.
+One lake (module-scoped) is built once and checked by several tests, in file order: the marts,
+then gold.coverage_rate for a first run date, a re-run of that date, a second date and a re-run
+of it after the catalog changed. The failure tests use their own fresh lakes. Gold is read by
+path where possible, so a test never depends on which lake the shared session's catalog names
+happen to point at.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 
-from spark_jobs.gold.dbt_runner import DbtFailed, dbt_args, dbt_target_path, run_dbt
 from spark_jobs.core.catalog import register_lake_tables
 from spark_jobs.core.settings import Settings
+from spark_jobs.gold.dbt_runner import (
+    PROJECT_DIR,
+    DbtFailed,
+    dbt_args,
+    dbt_target_path,
+    run_dbt,
+)
 
 ITEMS_SCHEMA = (
     "item_code string, department_code string, department_name string, main_item_name string, "
@@ -33,40 +44,82 @@ ACTIONS_SCHEMA = (
     "_file_sha256 string, _row_number long, _batch_id string, _ingested_at timestamp"
 )
 RAW_NAME, RAW_PHONE = "张三", "13812345678"
-D = dt.date(2025, 3, 1)
+D = dt.date(2025, 3, 1)  # the first run date; most actions are dated on it
+D2 = dt.date(2025, 3, 5)  # the second run date
 TS = dt.datetime(2025, 3, 1, 9, 30)
 LINEAGE = ("items.csv", "ab" * 32, 1, "batch-1", TS)
+DEPARTMENTS = {"01": "市场监管局", "05": "生态环境厅", "12": "应急管理厅"}
+# item number -> (department, main item name, sub item name, object type, label, level)
+CATALOG = {
+    1: ("01", "食品经营许可检查", None, "legal_person", "法人", "2"),
+    2: ("01", "特种设备安全监督检查", "电梯检查", "equipment", "设施设备", None),
+    3: ("05", "排污许可检查", None, "site", "场地场所", "3"),
+    4: ("01", "食品生产许可检查", None, "product", "特定产品", "2"),
+    5: ("01", "计量器具监督检查", None, "equipment", "设施设备", "3"),
+    6: ("05", "建设项目环境保护检查", None, "project", "项目工程", "3"),
+    7: ("01", "广告经营监督检查", None, "legal_person", "法人", "3"),
+    8: ("05", "放射源安全检查", None, "site", "场地场所", "2"),
+    9: ("12", "安全生产监督检查", None, "legal_person", "法人", "2"),
+}
 
 
-def _items():
-    return [
-        ("33000000000001", "01", "市场监管局", "食品经营许可检查", None, "legal_person", "法人", "2",
-         D, *LINEAGE),
-        ("33000000000002", "01", "市场监管局", "特种设备安全监督检查", "电梯检查", "equipment",
-         "设施设备", None, D, *LINEAGE),
-        ("33000000000003", "05", "生态环境厅", "排污许可检查", None, "site", "场地场所", "3",
-         D, *LINEAGE),
-    ]
+def code(n: int) -> str:
+    return f"330000000000{n:02d}"
 
 
-def _action(action_id, item_code, action_type, result_code, officers, *, contact=True):
+def _items(moved: dict[int, str] | None = None):
+    """The catalog; `moved` gives some items another department."""
+    rows = []
+    for n, (dept, main, sub, otype, label, level) in CATALOG.items():
+        dept = (moved or {}).get(n, dept)
+        rows.append((code(n), dept, DEPARTMENTS[dept], main, sub, otype, label, level, D, *LINEAGE))
+    return rows
+
+
+def _action(action_id, item_code, action_type, result_code, officers, *, contact=True, day=D):
     name, phone = (RAW_NAME, RAW_PHONE) if contact else (None, None)
     return (
         action_id, f"检查{action_id}", item_code, action_type, "行政检查", "91330000MA27XL0E2B",
-        "某某食品有限公司", "330106", D, result_code, "01", "市场监管局", officers, None,
+        "某某食品有限公司", "330106", day, result_code, "01", "市场监管局", officers, None,
         name, phone, "张*" if contact else None, "138****5678" if contact else None,
-        "f" * 64 if contact else None, D + dt.timedelta(days=2), D + dt.timedelta(days=3),
+        "f" * 64 if contact else None, day + dt.timedelta(days=2), day + dt.timedelta(days=3),
         "actions.csv", "cd" * 32, 1, "batch-1", TS,
-    )
+    )  # fmt: skip
+
+
+TWO = ["ZJ0001", "ZJ0002"]
 
 
 def _actions():
     return [
-        _action("A001", "33000000000001", "inspection", "01", ["ZJ0001", "ZJ0002"]),
-        _action("A002", "33000000000002", "penalty", "04", ["ZJ0001", "ZJ0003", "ZJ0004"],
-                contact=False),
-        _action("A003", "33000000000003", "random_inspection", "02", ["HB0001", "HB0002"]),
+        _action("A001", code(1), "inspection", "01", TWO),
+        _action("A002", code(2), "penalty", "04", ["ZJ0001", "ZJ0003", "ZJ0004"], contact=False),
+        _action("A003", code(3), "random_inspection", "02", ["HB0001", "HB0002"]),
+        _action("A004", code(4), "inspection", "01", TWO, day=dt.date(2024, 12, 31)),  # last year
+        _action("A005", code(5), "inspection", "01", TWO, day=dt.date(2025, 1, 1)),  # 1 January
+        _action("A006", code(6), "inspection", "01", TWO, day=dt.date(2025, 3, 2)),  # after D
+        _action("A007", code(7), "mobile", "01", TWO),
+        _action("A008", code(9), "off_site", "01", TWO),
+        _action("A009", code(1), "inspection", "02", TWO),  # a second action on item 1
     ]
+
+
+ACTION_IDS = [f"A00{i}" for i in range(1, 10)]
+# Expected coverage per run date and department: items_total, items_covered, rate, 80 %, 100 %.
+# 01: items 1 2 4 5 7, item 4 acted on only last year; 05: items 3 6 8, item 6 only after D;
+# 12: item 9.
+COVERAGE_D = {
+    "01": (5, 4, Decimal("0.8000"), True, False),  # exactly 80 %: meets the first target
+    "05": (3, 1, Decimal("0.3333"), False, False),
+    "12": (1, 1, Decimal("1.0000"), True, True),
+}
+COVERAGE_D2 = COVERAGE_D | {"05": (3, 2, Decimal("0.6667"), False, False)}  # 2/3 rounds up
+COVERAGE_COLUMNS = [
+    ("run_date", "date"), ("department_code", "string"), ("department_name", "string"),
+    ("period_start", "date"), ("period_end", "date"), ("items_total", "bigint"),
+    ("items_covered", "bigint"), ("coverage_rate", "decimal(7,4)"),
+    ("meets_80_target", "boolean"), ("meets_100_target", "boolean"),
+]  # fmt: skip
 
 
 def write_silver(spark, settings: Settings, actions=None, items=None) -> None:
@@ -74,13 +127,40 @@ def write_silver(spark, settings: Settings, actions=None, items=None) -> None:
         ("supervision_items", items or _items(), ITEMS_SCHEMA),
         ("supervision_actions", actions or _actions(), ACTIONS_SCHEMA),
     ):
-        (spark.createDataFrame(rows, schema).write.format("delta").mode("overwrite")
-         .save(settings.table_path("silver", table)))
+        (
+            spark.createDataFrame(rows, schema)
+            .write.format("delta")
+            .mode("overwrite")
+            .save(settings.table_path("silver", table))
+        )
     register_lake_tables(spark, settings)
+
+
+# Only what a step needs, without data tests (quicker; the `build`s above run them all).
+RUN_COVERAGE = ("run", "--select", "coverage_rate")
+RUN_ITEMS_AND_COVERAGE = ("run", "--select", "supervision_items", "coverage_rate")
+
+
+def build(settings: Settings, run_date: dt.date = D, args=("build",)):
+    return run_dbt(list(args), settings, vars={"run_date": run_date.isoformat()})
 
 
 def gold(spark, settings: Settings, table: str):
     return spark.read.format("delta").load(settings.table_path("gold", table))
+
+
+def coverage(spark, settings: Settings, run_date: dt.date) -> dict[str, tuple]:
+    """{department_code: (items_total, items_covered, rate, 80 %, 100 %)} of one run date."""
+    rows = gold(spark, settings, "coverage_rate").where(f"run_date = DATE'{run_date}'").collect()
+    out = {
+        r.department_code: (
+            r.items_total, r.items_covered, r.coverage_rate, r.meets_80_target,
+            r.meets_100_target,
+        )
+        for r in rows
+    }  # fmt: skip
+    assert len(out) == len(rows), f"duplicate departments for {run_date}: {rows}"
+    return out
 
 
 def delta_version(spark, settings: Settings, table: str) -> int:
@@ -95,24 +175,50 @@ def test_dbt_args_point_into_settings_home(tmp_path):
     settings = Settings(home=tmp_path / "home")
     args = dbt_args(["build", "--select", "supervision_actions"], settings)
     assert args[:3] == ["build", "--select", "supervision_actions"]
-    opts = dict(zip(args[3::2], args[4::2]))
+    opts = dict(zip(args[3::2], args[4::2], strict=True))
     assert opts["--target-path"] == str(tmp_path / "home" / "dbt" / "target")
     assert opts["--log-path"] == str(tmp_path / "home" / "dbt" / "logs")
     assert Path(opts["--project-dir"], "dbt_project.yml").is_file()
     assert Path(opts["--profiles-dir"], "profiles.yml").is_file()
+    assert json.loads(opts["--vars"]) == {"lake_root": settings.lake_root}
     # Subcommands of groups are found; options a command lacks are not passed; none twice.
     assert "--target-path" in dbt_args(["docs", "generate"], settings)
     assert "--target-path" not in dbt_args(["debug"], settings)
     assert dbt_args(["build", "--target-path", "x"], settings).count("--target-path") == 1
 
 
+def test_dbt_args_merge_vars_with_the_lake_root(tmp_path):
+    settings = Settings(home=tmp_path / "home")
+
+    def passed(args):
+        assert args.count("--vars") == 1
+        return json.loads(args[args.index("--vars") + 1])
+
+    lake = settings.lake_root
+    assert passed(dbt_args(["build"], settings, vars={"run_date": "2024-06-28"})) == {
+        "lake_root": lake, "run_date": "2024-06-28"}  # fmt: skip
+    # --vars typed in a shell (YAML, an unquoted date) is merged too, as a string; the
+    # `vars` argument wins over it.
+    shell = ["build", "--vars", "{run_date: 2024-06-28, x: 1}"]
+    assert passed(dbt_args(shell, settings)) == {
+        "lake_root": lake, "run_date": "2024-06-28", "x": 1}  # fmt: skip
+    assert passed(dbt_args(shell, settings, vars={"x": 2}))["x"] == 2
+    assert passed(dbt_args(["build", "--vars={a: b}"], settings))["a"] == "b"
+    # The lake root comes from the settings only.
+    with pytest.raises(ValueError, match="lake_root comes from the settings"):
+        dbt_args(["build"], settings, vars={"lake_root": "/elsewhere"})
+    with pytest.raises(ValueError, match="mapping"):
+        dbt_args(["build", "--vars", "[1, 2]"], settings)
+
+
 # --- one lake, built once ----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def built(spark, base_settings, tmp_path_factory):
-    settings = dataclasses.replace(base_settings,
-                                   home=tmp_path_factory.mktemp("dbt_lake") / "lakehouse")
+    settings = dataclasses.replace(
+        base_settings, home=tmp_path_factory.mktemp("dbt_lake") / "lakehouse"
+    )
     write_silver(spark, settings)
-    result = run_dbt(["build"], settings)
+    result = build(settings, D)
     return settings, result
 
 
@@ -122,24 +228,31 @@ def test_build_creates_gold_delta_tables_in_the_lake(spark, built):
     settings, result = built
     assert result.success
     statuses = {r.node.unique_id: r.status.value for r in result.result.results}
-    assert statuses["model.supervision_lakehouse.supervision_actions"] == "success"
-    assert statuses["model.supervision_lakehouse.supervision_items"] == "success"
+    for model in ("supervision_actions", "supervision_items", "coverage_rate"):
+        assert statuses[f"model.supervision_lakehouse.{model}"] == "success"
     assert any(".no_personal_data_columns_" in uid for uid in statuses)
-    for table in ("supervision_items", "supervision_actions"):
+    assert any(".unique_combination_coverage_rate_" in uid for uid in statuses)
+    tables = ("supervision_items", "supervision_actions", "coverage_rate")
+    for table in tables:
         assert DeltaTable.isDeltaTable(spark, settings.table_path("gold", table))
+    # Only Delta tables reach gold: staging and intermediate models are ephemeral.
+    assert {p.name for p in Path(settings.lake_root, "gold").iterdir()} == set(tables)
     # Registered by name, at exactly <lake_root>/gold/<model> (schema `gold`, no prefix).
     names = register_lake_tables(spark, settings)
-    assert {"gold.supervision_items", "gold.supervision_actions"} <= set(names)
-    location = {r.col_name: r.data_type for r in
-                spark.sql("DESCRIBE TABLE EXTENDED gold.supervision_actions").collect()}
-    assert location["Location"].endswith(settings.table_path("gold", "supervision_actions"))
-    assert spark.table("gold.supervision_actions").count() == 3
+    assert {f"gold.{t}" for t in tables} <= set(names)
+    for table in tables:
+        location = {
+            r.col_name: r.data_type
+            for r in spark.sql(f"DESCRIBE TABLE EXTENDED gold.{table}").collect()
+        }
+        assert location["Location"].endswith(settings.table_path("gold", table))
+    assert spark.table("gold.supervision_actions").count() == len(ACTION_IDS)
 
 
 def test_gold_actions_values(spark, built):
     settings, _ = built
     rows = {r.action_id: r for r in gold(spark, settings, "supervision_actions").collect()}
-    assert sorted(rows) == ["A001", "A002", "A003"]
+    assert sorted(rows) == ACTION_IDS
     assert rows["A001"].main_item_name == "食品经营许可检查"
     assert rows["A002"].main_item_name == "特种设备安全监督检查"
     assert [rows[a].officer_count for a in ("A001", "A002", "A003")] == [2, 3, 2]
@@ -149,45 +262,71 @@ def test_gold_actions_values(spark, built):
     assert rows["A002"].contact_phone_masked is None
     assert rows["A003"].action_date == D and rows["A003"].delivery_date == D + dt.timedelta(3)
     items = gold(spark, settings, "supervision_items")
-    assert items.count() == 3
-    assert set(items.columns) == {"item_code", "department_code", "department_name",
-                                  "main_item_name", "sub_item_name", "object_type",
-                                  "object_type_name", "item_level"}
+    assert items.count() == len(CATALOG)
+    assert set(items.columns) == {
+        "item_code", "department_code", "department_name", "main_item_name", "sub_item_name",
+        "object_type", "object_type_name", "item_level",
+    }  # fmt: skip
 
 
 def test_no_raw_personal_data_in_gold(spark, built):
     settings, _ = built
-    for table in ("supervision_items", "supervision_actions"):
+    for table in ("supervision_items", "supervision_actions", "coverage_rate"):
         df = gold(spark, settings, table)
         assert not {"contact_name", "contact_phone", "id_number"} & set(df.columns)
         values = {str(v) for row in df.collect() for v in row}
         assert RAW_PHONE not in values and RAW_NAME not in values
     # Every silver column except the two raw ones (docs/layers.md), plus the two new ones.
-    silver_cols = set(spark.read.format("delta")
-                      .load(settings.table_path("silver", "supervision_actions")).columns)
+    silver_cols = set(
+        spark.read.format("delta")
+        .load(settings.table_path("silver", "supervision_actions"))
+        .columns
+    )
     gold_cols = set(gold(spark, settings, "supervision_actions").columns)
     assert gold_cols == silver_cols - {"contact_name", "contact_phone"} | {
-        "main_item_name", "officer_count"}
+        "main_item_name",
+        "officer_count",
+    }
+
+
+def test_coverage_rate_values_and_columns(spark, built):
+    """Per department: items with an action from 1 January to the run date / catalog items."""
+    settings, _ = built
+    df = gold(spark, settings, "coverage_rate")
+    # The columns and types the pipeline report reads (unchanged from the former Spark job).
+    assert df.dtypes == COVERAGE_COLUMNS
+    assert coverage(spark, settings, D) == COVERAGE_D
+    rows = df.collect()
+    assert {(r.run_date, r.period_start, r.period_end) for r in rows} == {
+        (D, dt.date(2025, 1, 1), D)
+    }
+    assert {r.department_code: r.department_name for r in rows} == DEPARTMENTS
 
 
 def test_second_build_is_idempotent(spark, built):
+    """Re-running the same run date: marts replaced in one commit, coverage rows not doubled."""
     settings, _ = built
-    before = {t: sorted(map(tuple, gold(spark, settings, t).drop("officer_license_nos").collect()))
-              for t in ("supervision_items", "supervision_actions")}
-    versions = {t: delta_version(spark, settings, t) for t in before}
-    result = run_dbt(["build"], settings)  # the tables exist and are registered: replace
+    marts = ("supervision_items", "supervision_actions")
+    before = {
+        t: sorted(map(tuple, gold(spark, settings, t).drop("officer_license_nos").collect()))
+        for t in (*marts, "coverage_rate")
+    }
+    versions = {t: delta_version(spark, settings, t) for t in marts}
+    result = build(settings, D)  # the tables exist and are registered: replace / merge
     assert result.success
     for table, rows in before.items():
-        again = sorted(map(tuple, gold(spark, settings, table).drop("officer_license_nos").collect()))
-        assert again == rows
+        again = gold(spark, settings, table).drop("officer_license_nos").collect()
+        assert sorted(map(tuple, again)) == rows
+    for table in marts:
         # `create or replace` on the registered table: one new commit, same location.
         assert delta_version(spark, settings, table) == versions[table] + 1
-    assert spark.table("gold.supervision_actions").count() == 3
+    assert spark.table("gold.supervision_actions").count() == len(ACTION_IDS)
+    assert spark.table("gold.coverage_rate").count() == len(COVERAGE_D)
 
 
 def test_docs_generate(spark, built):
     settings, _ = built
-    result = run_dbt(["docs", "generate"], settings)
+    result = run_dbt(["docs", "generate"], settings, vars={"run_date": D.isoformat()})
     assert result.success
     target = dbt_target_path(settings)
     assert (target / "index.html").is_file()
@@ -197,39 +336,110 @@ def test_docs_generate(spark, built):
     columns = set(node["columns"])
     assert {"main_item_name", "officer_count", "contact_phone_token"} <= columns
     assert not {"contact_name", "contact_phone"} & columns
-    manifest = json.loads((target / "manifest.json").read_text())
-    for model in ("supervision_items", "supervision_actions"):
-        cols = manifest["nodes"][f"model.supervision_lakehouse.{model}"]["columns"]
-        assert cols and all(c["description"] for c in cols.values())
+    assert "model.supervision_lakehouse.coverage_rate" in catalog["nodes"]
     assert target.is_relative_to(settings.home)  # under the (ignored) home, not in the repo
 
 
+def test_every_model_has_its_yml_beside_it_and_its_repository_tag(spark, built):
+    """jaffle-shop layout: a .yml per model in its folder, every model and column described;
+    marts/<NN>_<name>/ models tagged repository_<N>; staging and intermediate ephemeral."""
+    settings, _ = built
+    manifest = json.loads((dbt_target_path(settings) / "manifest.json").read_text())
+    models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    assert {
+        "stg_supervision_items", "stg_supervision_actions", "int_items_covered_by_actions",
+        "supervision_items", "supervision_actions", "coverage_rate",
+    } <= set(models)  # fmt: skip
+    for name, node in models.items():
+        sql = Path(node["original_file_path"])
+        assert node["patch_path"].split("://", 1)[1] == str(sql.with_suffix(".yml")), name
+        assert node["description"].strip(), name
+        assert node["columns"] and all(c["description"] for c in node["columns"].values()), name
+        folder = sql.parts[1]  # models/<folder>/...
+        materialized = node["config"]["materialized"]
+        if folder in ("staging", "intermediate"):
+            assert materialized == "ephemeral", name
+        if folder == "marts":
+            repository = int(sql.parts[2].split("_", 1)[0])
+            assert f"repository_{repository}" in node["tags"], name
+            assert materialized == "table", name
+    config = models["coverage_rate"]["config"]
+    assert (config["materialized"], config["incremental_strategy"], config["file_format"]) == (
+        "incremental", "merge", "delta")  # fmt: skip
+    assert config["unique_key"] == ["run_date", "department_code"]
+    assert "repository_4" in models["coverage_rate"]["tags"]
+    # The targets (docs/coverage.md) are project vars, not numbers in the SQL.
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    assert project["vars"] == {"coverage_target_80": 0.8, "coverage_target_100": 1.0}
+    raw = models["coverage_rate"]["raw_code"]
+    assert "var('coverage_target_80')" in raw and "var('coverage_target_100')" in raw
+    sources = [n for n in manifest["sources"].values() if n["source_name"] == "silver"]
+    assert {"supervision_items", "supervision_actions"} <= {s["name"] for s in sources}
+
+
+def test_coverage_keeps_history_and_a_rerun_replaces_its_date(spark, built):
+    settings, _ = built
+    first = sorted(map(tuple, gold(spark, settings, "coverage_rate").collect()))
+    # As in a new process whose catalog does not know the table yet: the runner registers
+    # the lake's tables first, so dbt merges into the table instead of re-creating it empty.
+    spark.sql("DROP TABLE IF EXISTS gold.coverage_rate")  # external: the files stay
+    build(settings, D2, args=RUN_COVERAGE)
+    assert coverage(spark, settings, D2) == COVERAGE_D2
+    assert coverage(spark, settings, D) == COVERAGE_D
+    history = gold(spark, settings, "coverage_rate").where(f"run_date = DATE'{D}'").collect()
+    assert sorted(map(tuple, history)) == first  # the first date's rows are untouched
+
+    # The catalog moves item 9 from department 12 to 05; re-running D2 replaces D2's rows:
+    # 05 now has items 3 6 8 9, and 12 has no row for D2 any more (but keeps its D row).
+    write_silver(spark, settings, items=_items(moved={9: "05"}))
+    build(settings, D2, args=RUN_ITEMS_AND_COVERAGE)
+    assert coverage(spark, settings, D2) == {
+        "01": COVERAGE_D["01"],
+        "05": (4, 3, Decimal("0.7500"), False, False),
+    }
+    assert coverage(spark, settings, D) == COVERAGE_D
+    assert gold(spark, settings, "coverage_rate").count() == len(COVERAGE_D) + 2
+
+
 # --- failures ----------------------------------------------------------------------------------
+def test_build_without_a_run_date_names_the_missing_var(spark, built):
+    settings, _ = built
+    with pytest.raises(DbtFailed) as info:
+        run_dbt(["build", "--select", "coverage_rate"], settings)
+    assert "run date is missing" in str(info.value)
+    # The marts alone need no run date.
+    assert run_dbt(["run", "--select", "supervision_items"], settings).success
+
+
 def test_action_with_unknown_item_fails_the_relationships_test(spark, lake):
-    actions = _actions() + [
-        _action("A999", "33999999999999", "inspection", "01", ["ZJ0001", "ZJ0002"])]
+    actions = [*_actions(), _action("A999", "33999999999999", "inspection", "01", TWO)]
     write_silver(spark, lake, actions=actions)
     with pytest.raises(DbtFailed) as info:
-        run_dbt(["build"], lake)
+        build(lake, D)
     failures = info.value.failures
     assert len(failures) == 1, failures
     assert "relationships_supervision_actions_item_code" in failures[0]
     assert "[fail]" in failures[0]
     assert "relationships_supervision_actions_item_code" in str(info.value)
-    # The marts were still built (tests run after them) and the names re-registered.
-    assert gold(spark, lake, "supervision_actions").count() == 4
+    # The marts were still built (tests run after them) and the names re-registered; the
+    # coverage rate, downstream of the failed test, was skipped.
+    assert gold(spark, lake, "supervision_actions").count() == len(actions)
     assert spark.table("gold.supervision_actions").where("action_id = 'A999'").count() == 1
+    assert not Path(lake.table_path("gold", "coverage_rate")).exists()
 
 
 def test_personal_data_column_in_gold_fails_the_guard(spark, lake):
     # A gold table that (wrongly) carries a raw phone column: the generic test must catch it.
     df = spark.createDataFrame(
-        [r[:8] + (RAW_PHONE,) for r in _items()],
-        ITEMS_SCHEMA.split(", delivery_date")[0] + ", contact_phone string")
+        [(*r[:8], RAW_PHONE) for r in _items()],
+        ITEMS_SCHEMA.split(", delivery_date")[0] + ", contact_phone string",
+    )
     df.write.format("delta").save(lake.table_path("gold", "supervision_items"))
     register_lake_tables(spark, lake)
     with pytest.raises(DbtFailed) as info:
-        run_dbt(["test", "--select", "supervision_items,test_name:no_personal_data_columns"],
-                lake)
-    assert [f for f in info.value.failures
-            if "no_personal_data_columns_supervision_items" in f and "[fail]" in f]
+        run_dbt(["test", "--select", "supervision_items,test_name:no_personal_data_columns"], lake)
+    assert [
+        f
+        for f in info.value.failures
+        if "no_personal_data_columns_supervision_items" in f and "[fail]" in f
+    ]

@@ -6,20 +6,16 @@
 -#}
 {% test no_personal_data_columns(model, columns=['contact_name', 'contact_phone', 'id_number']) %}
     {%- set forbidden = columns | map('lower') | list -%}
-    {%- set found = [] -%}
-    {%- if execute -%}
-        {%- for col in adapter.get_columns_in_relation(model) -%}
-            {%- if col.name | lower in forbidden -%}
-                {%- do found.append(col.name) -%}
-            {%- endif -%}
-        {%- endfor -%}
-    {%- endif -%}
-    {%- if found %}
-        {%- for name in found %}
-    select '{{ name }}' as personal_data_column
-            {%- if not loop.last %} union all{% endif %}
-        {%- endfor %}
-    {%- else %}
-    select cast(null as string) as personal_data_column where 1 = 0
-    {%- endif %}
+    {%- set relation_columns = adapter.get_columns_in_relation(model) if execute else [] -%}
+    {%- set found = relation_columns | map(attribute='name') | map('lower')
+        | select('in', forbidden) | list %}
+    select personal_data_column
+    from (
+        select cast(null as string) as personal_data_column
+        {% for name in found %}
+            union all
+            select '{{ name }}' as personal_data_column
+        {% endfor %}
+    ) as columns_found
+    where personal_data_column is not null
 {% endtest %}

@@ -7,7 +7,10 @@ with actions as (
 ),
 
 items as (
-    select item_code, main_item_name from {{ ref('stg_supervision_items') }}
+    select
+        item_code,
+        main_item_name
+    from {{ ref('stg_supervision_items') }}
 )
 
 select

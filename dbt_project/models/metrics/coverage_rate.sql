@@ -1,0 +1,67 @@
+-- gold.coverage_rate: supervision-action data coverage (监管行为数据覆盖率) per department and
+-- run date. coverage_rate = catalog items with at least one action from 1 January to the run
+-- date / the department's catalog items; the two targets are project vars (docs/coverage.md).
+--
+-- Incremental MERGE on (run_date, department_code): a run adds or replaces the run date's rows
+-- and leaves every other date's rows alone (history). unique_key is required: a merge without
+-- it compiles to `ON FALSE` and would duplicate every row on a re-run (docs/pitfalls.md).
+-- The post-hook deletes the run date's rows of a department the catalog no longer has (the
+-- MERGE only updates and inserts; Delta's DELETE takes no subquery, hence a second MERGE with
+-- `not matched by source`), so a re-run leaves exactly the date's current rows.
+-- The table is found by name in every process (register_lake_tables), so a new process merges
+-- into it instead of rebuilding it empty.
+{{
+    config(
+        unique_key=['run_date', 'department_code'],
+        on_schema_change='append_new_columns',
+        post_hook=[
+            "merge into {{ this }} as target"
+            ~ " using (select distinct department_code from {{ ref('supervision_items') }})"
+            ~ " as catalog on target.department_code = catalog.department_code"
+            ~ " when not matched by source and target.run_date = {{ run_date() }} then delete"
+        ],
+    )
+}}
+
+with items as (
+    select * from {{ ref('int_items_covered_by_actions') }}
+),
+
+per_department as (
+    select
+        department_code,
+        period_start,
+        period_end,
+        -- one name per department in the catalog; min() keeps a re-run deterministic if not
+        min(department_name) as department_name,
+        count(*) as items_total,
+        count_if(is_covered) as items_covered
+    from items
+    group by department_code, period_start, period_end
+),
+
+rated as (
+    select
+        department_code,
+        department_name,
+        period_start,
+        period_end,
+        items_total,
+        items_covered,
+        -- bigint / bigint is a double in Spark, rounded half-up to 4 places
+        cast(items_covered / items_total as decimal(7, 4)) as coverage_rate
+    from per_department
+)
+
+select
+    period_end as run_date,
+    department_code,
+    department_name,
+    period_start,
+    period_end,
+    items_total,
+    items_covered,
+    coverage_rate,
+    coverage_rate >= {{ var('coverage_target_80') }} as meets_80_target,
+    coverage_rate >= {{ var('coverage_target_100') }} as meets_100_target
+from rated
