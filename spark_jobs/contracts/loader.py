@@ -18,6 +18,8 @@ FORMATS = ("csv", "xlsx", "jsonl", "json_pages")
 BY_HEADER = {"csv", "xlsx"}  # columns found by their delivered header
 BY_KEY = {"jsonl", "json_pages"}  # values found by a (dotted) record key
 PAGE_KEYS = ("number", "size", "total")
+# `not_after: delivery_date`: the date of the batch that delivered the row (bronze `_delivery_date`)
+DELIVERY_DATE = "delivery_date"
 # top-level keys; `header: true` is the historical "the CSV has a header row" flag
 CONTRACT_KEYS = {"name", "version", "repository", "title", "description", "format", "encoding",
                  "delimiter", "header", "sheet", "records_key", "page", "landing_dir",
@@ -44,6 +46,7 @@ class Field:
     min_items: int | None = None
     item_pattern: str | None = None
     not_before: str | None = None
+    not_after: str | None = None  # another date field, or DELIVERY_DATE
     pii: str = "none"
     references: dict[str, str] | None = None
     description: dict[str, str] = field(default_factory=dict)
@@ -186,6 +189,24 @@ def _format_keys(name: str, fmt: str, raw: dict) -> dict:
     return out
 
 
+def _check_not_after(contract: str, fields: tuple[Field, ...]) -> None:
+    """`not_after` is set on a date field and names another date field or `delivery_date`."""
+    dates = {f.name for f in fields if f.type == "date"}
+    for f in fields:
+        if f.not_after is None:
+            continue
+        where = f"{contract}.{f.name}"
+        if f.type != "date":
+            raise ContractError(f"{where}: `not_after` applies to date fields, not {f.type}")
+        target = f.not_after
+        if target == DELIVERY_DATE:
+            continue
+        if not isinstance(target, str) or target == f.name or target not in dates:
+            others = sorted(dates - {f.name})
+            raise ContractError(f"{where}: `not_after: {target!r}` must be {DELIVERY_DATE!r} (the "
+                                f"batch's delivery date) or another date field {others}")
+
+
 def load_contract(path: Path) -> Contract:
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(raw, dict):
@@ -211,6 +232,7 @@ def load_contract(path: Path) -> Contract:
         dupes = sorted({v for v in values if values.count(v) > 1})
         if dupes:
             raise ContractError(f"{name}: duplicate field {attr}(s) {dupes}")
+    _check_not_after(name, fields)
     names = [f.name for f in fields]
     for key in raw.get("natural_key", []):
         if key not in names:

@@ -1,23 +1,24 @@
 """Silver: every labelled fault is quarantined exactly, the rest merge latest-wins."""
+
 import csv
 import dataclasses
 from datetime import date
 
 import pytest
 
-from spark_jobs.ingest import bronze
-
-from spark_jobs.silver.build import build as silver
 from spark_jobs.contracts import get_contract
-from spark_jobs.ingest.landing import stage_landing
-from tests.synthetic import DEMO, PROVINCE
 from spark_jobs.core.catalog import register_lake_tables
-from spark_jobs.core.settings import REPO_ROOT
 from spark_jobs.core.storage import Storage
-from tests.synthetic import SCHEMAS
+from spark_jobs.ingest import bronze
+from spark_jobs.ingest.landing import stage_landing
+from spark_jobs.silver import build as silver
+from tests.synthetic import DEMO, SCHEMAS
 
 DAY = date(2024, 6, 28)
-ITEMS, ACTIONS = get_contract("supervision_items", SCHEMAS), get_contract("supervision_actions", SCHEMAS)
+ITEMS, ACTIONS = (
+    get_contract("supervision_items", SCHEMAS),
+    get_contract("supervision_actions", SCHEMAS),
+)
 
 
 def _load(spark, lake):
@@ -53,14 +54,18 @@ def test_faults_are_quarantined_exactly_and_counts_balance(spark, loaded):
     assert spark.table("silver.supervision_items").count() == 23
     for r in spark.table("ops.batch_log").where("stage = 'silver'").collect():
         assert r.rows_read == r.rows_accepted + r.rows_quarantined, r.source_file
-    totals = spark.sql("SELECT sum(rows_read), sum(rows_accepted), sum(rows_quarantined) "
-                       "FROM ops.batch_log WHERE stage = 'silver' AND source = 'supervision_actions'").first()
+    totals = spark.sql(
+        "SELECT sum(rows_read), sum(rows_accepted), sum(rows_quarantined) "
+        "FROM ops.batch_log WHERE stage = 'silver' AND source = 'supervision_actions'"
+    ).first()
     assert tuple(totals) == (240, 234, 6)
 
 
 def test_typed_values_and_masking(spark, loaded):
     register_lake_tables(spark, loaded)
-    row = spark.table("silver.supervision_actions").where("action_id = 'XW3120240628000000'").first()
+    row = (
+        spark.table("silver.supervision_actions").where("action_id = 'XW3120240628000000'").first()
+    )
     assert row.action_type == "mobile" and row.action_type_name == "移动监管"
     assert str(row.action_date) == "2024-06-15"
     assert row.officer_license_nos == ["1431875055", "1431554762"]
@@ -83,8 +88,10 @@ def test_rerun_redo_and_latest_delivery_wins(spark, lake):
     fix = lines[1].split(",")
     fix[8] = "02"  # 检查结果
     later = date(2024, 6, 29)
-    storage.write_bytes(f"landing/supervision_actions/{later}/correction.csv",
-                        "\r\n".join([lines[0], ",".join(fix), ""]).encode("gbk"))
+    storage.write_bytes(
+        f"landing/supervision_actions/{later}/correction.csv",
+        "\r\n".join([lines[0], ",".join(fix), ""]).encode("gbk"),
+    )
     bronze.ingest(spark, lake, ACTIONS, later)
     assert silver.build(spark, lake, ACTIONS)["accepted"] == 1
     row = spark.table("silver.supervision_actions").where(f"action_id = '{fix[0]}'").first()
