@@ -19,6 +19,7 @@ day's complete delivery folder. A late delivery into an older folder is picked u
 that date (`airflow tasks clear` / `airflow dags test ingest_<source> <date>`): bronze skips what
 is already there.
 """
+
 from __future__ import annotations
 
 import logging
@@ -49,12 +50,14 @@ def _sources() -> list[tuple[str, dict]]:
         seen.add(source)
         if contract is None:
             log.error("contract of %s does not load: %s", source, error)
-            facts = {"format": "unknown", "landing_dir": source, "title": source,
-                     "error": error}
+            facts = {"format": "unknown", "landing_dir": source, "title": source, "error": error}
         else:
-            facts = {"format": contract.format, "landing_dir": contract.landing_dir,
-                     "title": contract.title.get("zh") or contract.title.get("en") or source,
-                     "error": None}
+            facts = {
+                "format": contract.format,
+                "landing_dir": contract.landing_dir,
+                "title": contract.title.get("zh") or contract.title.get("en") or source,
+                "error": None,
+            }
         out.append((source, facts))
     return out
 
@@ -67,8 +70,10 @@ def _ingest_dag(source: str, facts: dict):
 
     @dag(
         dag_id=f"ingest_{source}",
-        description=(f"{facts['title']}: landing/{facts['landing_dir']}/<ds>/ → bronze.{source}"
-                     + (f" (CONTRACT ERROR: {facts['error']})" if facts["error"] else "")),
+        description=(
+            f"{facts['title']}: landing/{facts['landing_dir']}/<ds>/ → bronze.{source}"
+            + (f" (CONTRACT ERROR: {facts['error']})" if facts["error"] else "")
+        ),
         schedule=daily(),
         start_date=START_DATE,
         catchup=False,

@@ -9,6 +9,7 @@ The run's delivery date is its logical date when it has one (`airflow dags test 
 a manual trigger with a date) and otherwise the latest delivery date of the triggering bronze
 events (`common.assets.run_date`).
 """
+
 from __future__ import annotations
 
 from airflow.sdk import chain, dag, task
@@ -51,8 +52,12 @@ def _pipeline_task(name: str):
     doc_md=__doc__,
 )
 def supervision_actions_pipeline():
-    chain(*[task(task_id=name, outlets=outlets)(_pipeline_task(name))()
-            for name, outlets in TASKS.items()])
+    chain(
+        *[
+            task(task_id=name, outlets=outlets)(_pipeline_task(name))()
+            for name, outlets in TASKS.items()
+        ]
+    )
 
 
 supervision_actions_pipeline()

@@ -17,6 +17,7 @@ Tiers are folders, and each test gets its folder's marker automatically:
 
 `quick` marks the unit and spark tiers: `bash infra/test.sh -m quick`.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -29,7 +30,9 @@ import pytest
 from spark_jobs.core.settings import Settings
 
 pytest_plugins = ["tests.minio.server"]
-logging.getLogger("py4j").setLevel(logging.WARNING)  # its shutdown messages outlive pytest's streams
+logging.getLogger("py4j").setLevel(
+    logging.WARNING
+)  # its shutdown messages outlive pytest's streams
 
 TIERS = ("unit", "spark", "dbt", "airflow", "minio", "e2e")
 QUICK = {"unit", "spark"}
@@ -50,8 +53,9 @@ def pytest_collection_modifyitems(config, items):
         if tier is None:
             raise pytest.UsageError(f"{rel}: every test lives in a tier folder {TIERS}")
         if tier == "unit" and "spark" in getattr(item, "fixturenames", ()):
-            raise pytest.UsageError(f"{item.nodeid}: a unit test must not start Spark; "
-                                    "move it to tests/spark/")
+            raise pytest.UsageError(
+                f"{item.nodeid}: a unit test must not start Spark; move it to tests/spark/"
+            )
         item.add_marker(tier)
         if tier in QUICK:
             item.add_marker("quick")

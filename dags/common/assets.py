@@ -5,6 +5,7 @@ mode, whatever the lake path), so producers and consumers agree on the asset eve
 a user scheme, to which Airflow applies no URI semantics. Bronze has one Asset per delivery
 contract (its ingest DAG is the only producer); later layers name theirs here too.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -43,9 +44,12 @@ def run_date(ds: str | None, triggering_asset_events=None) -> str:
     """
     if ds:
         return ds
-    dates = [event.extra["delivery_date"]
-             for events in (triggering_asset_events or {}).values() for event in events
-             if (event.extra or {}).get("delivery_date")]
+    dates = [
+        event.extra["delivery_date"]
+        for events in (triggering_asset_events or {}).values()
+        for event in events
+        if (event.extra or {}).get("delivery_date")
+    ]
     if not dates:
         raise ValueError("no logical date and no triggering asset event with a delivery_date")
     return max(date.fromisoformat(d) for d in dates).isoformat()

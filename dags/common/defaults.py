@@ -1,4 +1,5 @@
 """Default task arguments and the one Spark pool every DAG of the lakehouse uses."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

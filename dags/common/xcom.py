@@ -1,4 +1,5 @@
 """Task results as plain JSON for XCom (dates and decimals as strings)."""
+
 from __future__ import annotations
 
 import json

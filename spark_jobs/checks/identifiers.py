@@ -9,6 +9,7 @@ upper case only, 6 digits of division code in positions 3-8 (docs/national_rules
 Division codes (GB/T 2260): python-stdnum ships the code table it uses for ID numbers; a code is
 accepted when it is in the table and not marked as retired ("[-2010]崇文区").
 """
+
 from __future__ import annotations
 
 import re

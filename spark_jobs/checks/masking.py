@@ -3,6 +3,7 @@
 A plain SHA-256 of an ID or phone number is reversible by brute force (about 10^11 candidates),
 so tokens are HMAC-SHA256 keyed by `LAKEHOUSE_MASKING_KEY` (docs/pitfalls.md, personal data).
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -2,6 +2,7 @@
 
 YAML only (no Spark), so the DAG files can call this at parse time.
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,8 +38,7 @@ def source_contracts(contract_dir: Path | str) -> list[tuple[str, Contract | Non
             except Exception:
                 raw = {"fields": None}  # unreadable YAML: count it as a broken contract
             if isinstance(raw, dict) and "fields" not in raw:
-                log.warning("%s is not a delivery contract (no `fields`): no ingest DAG",
-                            path.name)
+                log.warning("%s is not a delivery contract (no `fields`): no ingest DAG", path.name)
                 continue
             out.append((path.stem, None, f"{path.name}: {type(exc).__name__}: {exc}"))
         else:
@@ -68,7 +68,7 @@ def build_order(contracts: list[Contract]) -> list[Contract]:
     silver). Ties keep the given order, so the order is stable. A cycle is a contract error.
     """
     by_name = {c.name: c for c in contracts}
-    graph = TopologicalSorter()
+    graph: TopologicalSorter[str] = TopologicalSorter()
     for c in contracts:
         deps = {f.references["table"] for f in c.fields if f.references}
         graph.add(c.name, *sorted(d for d in deps if d in by_name and d != c.name))

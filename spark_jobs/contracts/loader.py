@@ -3,14 +3,15 @@
 The contract is the single description of a source's delivery format; bronze parsing, silver
 validation, masking and the docs all read it, so a source changes in one place.
 """
+
 from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
-
 
 FIELD_TYPES = {"string", "code", "date", "list", "integer", "decimal"}
 PII_CLASSES = {"none", "identifier", "contact", "name"}
@@ -21,9 +22,24 @@ PAGE_KEYS = ("number", "size", "total")
 # `not_after: delivery_date`: the date of the batch that delivered the row (bronze `_delivery_date`)
 DELIVERY_DATE = "delivery_date"
 # top-level keys; `header: true` is the historical "the CSV has a header row" flag
-CONTRACT_KEYS = {"name", "version", "repository", "title", "description", "format", "encoding",
-                 "delimiter", "header", "sheet", "records_key", "page", "landing_dir",
-                 "natural_key", "order_by", "fields"}
+CONTRACT_KEYS = {
+    "name",
+    "version",
+    "repository",
+    "title",
+    "description",
+    "format",
+    "encoding",
+    "delimiter",
+    "header",
+    "sheet",
+    "records_key",
+    "page",
+    "landing_dir",
+    "natural_key",
+    "order_by",
+    "fields",
+}
 
 
 class ContractError(ValueError):
@@ -56,6 +72,7 @@ class Field:
 @dataclass(frozen=True)
 class PageKeys:
     """json_pages: dotted paths, inside each page document, of its page number, size, total."""
+
     number: str
     size: str
     total: str
@@ -107,8 +124,10 @@ def _field(contract: str, fmt: str, raw: dict) -> Field:
         raise ContractError(f"{contract}: field {raw!r} lacks {sorted(missing)}")
     where = f"{contract}.{raw['name']}"
     if not _text(raw["name"]) or raw["name"].startswith("_"):
-        raise ContractError(f"{where}: a field name must not be empty or start with `_` "
-                            "(bronze's lineage columns do)")
+        raise ContractError(
+            f"{where}: a field name must not be empty or start with `_` "
+            "(bronze's lineage columns do)"
+        )
     if raw["type"] not in FIELD_TYPES:
         raise ContractError(f"{where}: unknown type {raw['type']!r}")
     known = set(Field.__dataclass_fields__)
@@ -117,18 +136,20 @@ def _field(contract: str, fmt: str, raw: dict) -> Field:
         raise ContractError(f"{where}: unknown keys {sorted(extra)}")
     if fmt in BY_HEADER:
         if not _text(raw.get("header")):
-            raise ContractError(f"{where}: a {fmt} field needs `header` (the delivered column "
-                                "header)")
+            raise ContractError(
+                f"{where}: a {fmt} field needs `header` (the delivered column header)"
+            )
         if raw.get("key") is not None:
-            raise ContractError(f"{where}: `key` is for jsonl/json_pages; a {fmt} column is "
-                                "found by its `header`")
+            raise ContractError(
+                f"{where}: `key` is for jsonl/json_pages; a {fmt} column is found by its `header`"
+            )
     if fmt in BY_KEY and not _text(raw.get("key")):
-        raise ContractError(f"{where}: a {fmt} field needs `key` (the record key, dotted for "
-                            "nested values)")
+        raise ContractError(
+            f"{where}: a {fmt} field needs `key` (the record key, dotted for nested values)"
+        )
     for name in ("header", "key"):
         if raw.get(name) is not None and not _text(raw.get(name)):
-            raise ContractError(f"{where}: `{name}` must be a non-empty string, "
-                                f"got {raw[name]!r}")
+            raise ContractError(f"{where}: `{name}` must be a non-empty string, got {raw[name]!r}")
     pii = raw.get("pii", "none")
     if pii not in PII_CLASSES:
         raise ContractError(f"{where}: unknown pii class {pii!r}")
@@ -148,13 +169,11 @@ def _text(value) -> bool:
 
 def _format_keys(name: str, fmt: str, raw: dict) -> dict:
     """The format-specific top-level keys, checked against the format."""
-    out = {"sheet": None, "records_key": None, "page": None}
-    wrong = {"sheet": "xlsx", "records_key": "json_pages", "page": "json_pages",
-             "delimiter": "csv"}
+    out: dict[str, Any] = {"sheet": None, "records_key": None, "page": None}
+    wrong = {"sheet": "xlsx", "records_key": "json_pages", "page": "json_pages", "delimiter": "csv"}
     for key, owner in wrong.items():
         if raw.get(key) is not None and fmt != owner:
-            raise ContractError(f"{name}: `{key}` applies to format {owner} only, "
-                                f"not {fmt}")
+            raise ContractError(f"{name}: `{key}` applies to format {owner} only, not {fmt}")
     if fmt != "xlsx":  # text formats (json_pages: the encoding of the page documents)
         encoding = raw.get("encoding", "utf-8")
         try:
@@ -162,29 +181,38 @@ def _format_keys(name: str, fmt: str, raw: dict) -> dict:
         except LookupError:
             raise ContractError(f"{name}: unknown encoding {encoding!r}") from None
     if fmt == "csv" and len(str(raw.get("delimiter", ","))) != 1:
-        raise ContractError(f"{name}: delimiter must be one character, "
-                            f"got {raw.get('delimiter')!r}")
+        raise ContractError(
+            f"{name}: delimiter must be one character, got {raw.get('delimiter')!r}"
+        )
     if fmt == "csv" and raw.get("header", True) is not True:
-        raise ContractError(f"{name}: `header: {raw.get('header')!r}` is not supported: "
-                            "bronze finds csv columns by their header row")
+        raise ContractError(
+            f"{name}: `header: {raw.get('header')!r}` is not supported: "
+            "bronze finds csv columns by their header row"
+        )
     if fmt == "xlsx" and raw.get("sheet") is not None:
         if not _text(raw["sheet"]):
             raise ContractError(f"{name}: `sheet` must be a sheet name, got {raw['sheet']!r}")
         out["sheet"] = raw["sheet"]
     if fmt == "json_pages":
         if not _text(raw.get("records_key")):
-            raise ContractError(f"{name}: format json_pages needs `records_key` (dotted path "
-                                "to the list of records in a page, e.g. data.records)")
+            raise ContractError(
+                f"{name}: format json_pages needs `records_key` (dotted path "
+                "to the list of records in a page, e.g. data.records)"
+            )
         out["records_key"] = raw["records_key"]
         page = raw.get("page")
         if not isinstance(page, dict):
-            raise ContractError(f"{name}: format json_pages needs `page: {{number: …, size: …, "
-                                f"total: …}}` (dotted paths in a page), got {page!r}")
+            raise ContractError(
+                f"{name}: format json_pages needs `page: {{number: …, size: …, "
+                f"total: …}}` (dotted paths in a page), got {page!r}"
+            )
         missing = [k for k in PAGE_KEYS if not _text(page.get(k))]
         extra = sorted(set(page) - set(PAGE_KEYS))
         if missing or extra:
-            raise ContractError(f"{name}: `page` needs exactly {list(PAGE_KEYS)} as dotted "
-                                f"paths; missing {missing}, unknown {extra}")
+            raise ContractError(
+                f"{name}: `page` needs exactly {list(PAGE_KEYS)} as dotted "
+                f"paths; missing {missing}, unknown {extra}"
+            )
         out["page"] = PageKeys(**{k: page[k] for k in PAGE_KEYS})
     return out
 
@@ -203,8 +231,10 @@ def _check_not_after(contract: str, fields: tuple[Field, ...]) -> None:
             continue
         if not isinstance(target, str) or target == f.name or target not in dates:
             others = sorted(dates - {f.name})
-            raise ContractError(f"{where}: `not_after: {target!r}` must be {DELIVERY_DATE!r} (the "
-                                f"batch's delivery date) or another date field {others}")
+            raise ContractError(
+                f"{where}: `not_after: {target!r}` must be {DELIVERY_DATE!r} (the "
+                f"batch's delivery date) or another date field {others}"
+            )
 
 
 def load_contract(path: Path) -> Contract:
@@ -214,8 +244,9 @@ def load_contract(path: Path) -> Contract:
     name = raw.get("name") or Path(path).stem
     extra = set(raw) - CONTRACT_KEYS
     if extra:
-        raise ContractError(f"{name}: unknown keys {sorted(extra)} "
-                            f"(known: {sorted(CONTRACT_KEYS)})")
+        raise ContractError(
+            f"{name}: unknown keys {sorted(extra)} (known: {sorted(CONTRACT_KEYS)})"
+        )
     if "version" not in raw:
         raise ContractError(f"{name}: no `version`")
     fmt = raw.get("format", "csv")
@@ -243,7 +274,7 @@ def load_contract(path: Path) -> Contract:
         format=fmt,
         encoding=raw.get("encoding", "utf-8"),
         delimiter=raw.get("delimiter", ","),
-        landing_dir=raw.get("landing_dir", name),
+        landing_dir=str(raw.get("landing_dir") or name),
         natural_key=tuple(raw.get("natural_key", [])),
         fields=fields,
         title=raw.get("title", {}),

@@ -6,6 +6,7 @@ processes but the Delta logs themselves, so two Spark processes at once can neit
 corrupt a metastore, and a new process sees every table by name (README, "Catalog").
 The catalog itself is the only record of what is registered: no module-level mirror.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,7 +25,8 @@ def lake_tables(settings: Settings) -> list[tuple[str, str, str]]:
             for obj in client.client.list_objects(client.bucket, prefix=f"lake/{layer}/"):
                 table = obj.object_name.rstrip("/").rsplit("/", 1)[-1]
                 probe = client.client.list_objects(
-                    client.bucket, prefix=f"lake/{layer}/{table}/_delta_log/")
+                    client.bucket, prefix=f"lake/{layer}/{table}/_delta_log/"
+                )
                 if obj.is_dir and next(iter(probe), None) is not None:
                     found.append((layer, table, settings.table_path(layer, table)))
         return found
@@ -39,8 +41,10 @@ def lake_tables(settings: Settings) -> list[tuple[str, str, str]]:
 
 def _same_place(a: str, b: str) -> bool:
     """Locations as the catalog shows them (`file:/x/`) and as settings build them (`/x`)."""
+
     def norm(x: str) -> str:
         return x.removeprefix("file://").removeprefix("file:").rstrip("/")
+
     return norm(a) == norm(b)
 
 
@@ -91,6 +95,8 @@ def register_lake_tables(spark, settings: Settings) -> list[str]:
 def registration_sql(settings: Settings) -> str:
     """The SQL a non-Python client (the spark-sql CLI) runs at start to see the lake's tables."""
     lines = [f"CREATE DATABASE IF NOT EXISTS {layer};" for layer in LAYERS]
-    lines += [f"CREATE TABLE IF NOT EXISTS {layer}.{table} USING DELTA LOCATION '{location}';"
-              for layer, table, location in lake_tables(settings)]
+    lines += [
+        f"CREATE TABLE IF NOT EXISTS {layer}.{table} USING DELTA LOCATION '{location}';"
+        for layer, table, location in lake_tables(settings)
+    ]
     return "\n".join(lines) + "\n"

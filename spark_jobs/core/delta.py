@@ -1,4 +1,5 @@
 """Delta helpers every writer shares: create a table before anyone writes to it."""
+
 from __future__ import annotations
 
 from pyspark.sql import types as T

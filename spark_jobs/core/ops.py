@@ -4,6 +4,7 @@ Data engineers answer for every file that arrived from here: which batch it beca
 rows it had, how many were accepted and quarantined, or why the whole file was refused. Rows
 are MERGEd on (source_file, stage), so re-running a task rewrites its own rows, never adds.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,20 +15,24 @@ from spark_jobs.core.delta import ensure_table
 from spark_jobs.core.settings import Settings
 
 TABLE = "batch_log"
-SCHEMA = T.StructType([
-    T.StructField("source", T.StringType(), False),
-    T.StructField("source_file", T.StringType(), False),
-    T.StructField("stage", T.StringType(), False),  # bronze | silver
-    T.StructField("status", T.StringType(), False),  # ingested | skipped_duplicate | rejected | done
-    T.StructField("batch_id", T.StringType(), True),
-    T.StructField("file_sha256", T.StringType(), True),
-    T.StructField("delivery_date", T.DateType(), True),
-    T.StructField("rows_read", T.LongType(), True),
-    T.StructField("rows_accepted", T.LongType(), True),
-    T.StructField("rows_quarantined", T.LongType(), True),
-    T.StructField("reason", T.StringType(), True),
-    T.StructField("recorded_at", T.TimestampType(), False),
-])
+SCHEMA = T.StructType(
+    [
+        T.StructField("source", T.StringType(), False),
+        T.StructField("source_file", T.StringType(), False),
+        T.StructField("stage", T.StringType(), False),  # bronze | silver
+        T.StructField(
+            "status", T.StringType(), False
+        ),  # ingested | skipped_duplicate | rejected | done
+        T.StructField("batch_id", T.StringType(), True),
+        T.StructField("file_sha256", T.StringType(), True),
+        T.StructField("delivery_date", T.DateType(), True),
+        T.StructField("rows_read", T.LongType(), True),
+        T.StructField("rows_accepted", T.LongType(), True),
+        T.StructField("rows_quarantined", T.LongType(), True),
+        T.StructField("reason", T.StringType(), True),
+        T.StructField("recorded_at", T.TimestampType(), False),
+    ]
+)
 
 
 def record(spark, settings: Settings, rows: list[dict]) -> None:
@@ -38,12 +43,18 @@ def record(spark, settings: Settings, rows: list[dict]) -> None:
 
     path = ensure_table(spark, settings, "ops", TABLE, SCHEMA)
     now = datetime.now()
-    data = [tuple(r.get(f.name, now if f.name == "recorded_at" else None) for f in SCHEMA)
-            for r in rows]
+    data = [
+        tuple(r.get(f.name, now if f.name == "recorded_at" else None) for f in SCHEMA) for r in rows
+    ]
     updates = spark.createDataFrame(data, SCHEMA)
-    (DeltaTable.forPath(spark, path).alias("t")
-     .merge(updates.alias("s"), "t.source_file = s.source_file AND t.stage = s.stage")
-     .whenMatchedUpdateAll().whenNotMatchedInsertAll().execute())
+    (
+        DeltaTable.forPath(spark, path)
+        .alias("t")
+        .merge(updates.alias("s"), "t.source_file = s.source_file AND t.stage = s.stage")
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .execute()
+    )
 
 
 def read(spark, settings: Settings):

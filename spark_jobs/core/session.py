@@ -3,6 +3,7 @@
 Delta, the local jars, S3A and the catalog implementation are configured here and nowhere else;
 which tables the catalog names is `catalog.py`'s job.
 """
+
 from __future__ import annotations
 
 import logging
@@ -67,12 +68,13 @@ def s3a_conf(settings: Settings) -> dict[str, str]:
         "spark.hadoop.fs.s3a.endpoint": settings.minio_endpoint,
         "spark.hadoop.fs.s3a.endpoint.region": settings.minio_region,
         "spark.hadoop.fs.s3a.path.style.access": "true",
-        "spark.hadoop.fs.s3a.connection.ssl.enabled": settings.minio_endpoint.startswith("https")
-        and "true" or "false",
+        "spark.hadoop.fs.s3a.connection.ssl.enabled": (
+            settings.minio_endpoint.startswith("https") and "true"
+        )
+        or "false",
         "spark.hadoop.fs.s3a.access.key": settings.minio_access_key,
         "spark.hadoop.fs.s3a.secret.key": settings.minio_secret_key,
-        "spark.hadoop.fs.s3a.aws.credentials.provider":
-            "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+        "spark.hadoop.fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
         "spark.hadoop.fs.s3a.change.detection.mode": "none",
         "spark.hadoop.fs.s3a.fast.upload": "true",
     }

@@ -3,6 +3,7 @@
 Every path the jobs use is derived here. Secrets (MinIO keys, the masking key) come only from
 environment variables; the defaults below are for the embedded local mode and tests.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,7 +36,7 @@ class Settings:
     contract_dir: Path = REPO_ROOT / "schemas"
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         mode = _env("LAKEHOUSE_MODE", "local").lower()
         if mode not in ("local", "minio"):
             raise ValueError(f"LAKEHOUSE_MODE must be 'local' or 'minio', not {mode!r}")

@@ -4,6 +4,7 @@ Keys are relative to `Settings.storage_root` (`landing/<source>/<date>/<file>`,
 `exports/national/<date>/<dataset>/…`). Local mode uses the filesystem; MinIO mode the `minio`
 SDK. Delta tables never go through here: Spark reaches them by path (local or s3a://).
 """
+
 from __future__ import annotations
 
 import os
@@ -38,7 +39,7 @@ class Storage:
         raise NotImplementedError
 
     @staticmethod
-    def for_settings(settings: Settings) -> "Storage":
+    def for_settings(settings: Settings) -> Storage:
         if settings.mode == "minio":
             return MinioStorage(settings)
         return LocalStorage(Path(settings.storage_root))
@@ -55,9 +56,7 @@ class LocalStorage(Storage):
         base = self._path(prefix)
         if not base.exists():
             return []
-        return sorted(
-            str(p.relative_to(self.root)) for p in base.rglob("*") if p.is_file()
-        )
+        return sorted(str(p.relative_to(self.root)) for p in base.rglob("*") if p.is_file())
 
     def read_bytes(self, key: str) -> bytes:
         return self._path(key).read_bytes()

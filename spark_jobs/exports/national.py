@@ -7,6 +7,7 @@ folder is replaced as a whole (`Storage.publish`: rename locally, manifest-last 
 Only gold columns are exported, and those carry masked personal data only; a guard refuses to
 export any column a contract classes as personal data.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,9 +40,11 @@ def _json_default(value):
 
 def export(spark, settings: Settings, run_date: date) -> dict:
     """Write the export for `run_date` (actions delivered that day) and return its manifest."""
-    df = (spark.table(f"gold.{DATASET}")
-          .where(F.col("delivery_date") == F.lit(run_date))
-          .drop(*[c for c in spark.table(f"gold.{DATASET}").columns if c.startswith("_")]))
+    df = (
+        spark.table(f"gold.{DATASET}")
+        .where(F.col("delivery_date") == F.lit(run_date))
+        .drop(*[c for c in spark.table(f"gold.{DATASET}").columns if c.startswith("_")])
+    )
     leaked = _pii_columns(settings) & set(df.columns)
     if leaked:
         raise PersonalDataInExport(f"refusing to export personal data columns {sorted(leaked)}")
@@ -57,8 +60,15 @@ def export(spark, settings: Settings, run_date: date) -> dict:
         chunk.clear()
 
     for row in rows:
-        chunk.append(json.dumps(row.asDict(), ensure_ascii=False, sort_keys=True,
-                                separators=(",", ":"), default=_json_default))
+        chunk.append(
+            json.dumps(
+                row.asDict(),
+                ensure_ascii=False,
+                sort_keys=True,
+                separators=(",", ":"),
+                default=_json_default,
+            )
+        )
         count += 1
         if len(chunk) == ROWS_PER_FILE:
             flush()
@@ -68,14 +78,24 @@ def export(spark, settings: Settings, run_date: date) -> dict:
         "dataset": DATASET,
         "run_date": run_date.isoformat(),
         "row_count": count,
-        "contract": {"name": DATASET, "version": get_contract(DATASET, settings.contract_dir).version},
+        "contract": {
+            "name": DATASET,
+            "version": get_contract(DATASET, settings.contract_dir).version,
+        },
         "columns": columns,
-        "files": [{"path": name, "sha256": hashlib.sha256(data).hexdigest(),
-                   "rows": data.count(b"\n") if count else 0, "bytes": len(data)}
-                  for name, data in files.items()],
+        "files": [
+            {
+                "path": name,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "rows": data.count(b"\n") if count else 0,
+                "bytes": len(data),
+            }
+            for name, data in files.items()
+        ],
     }
-    files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
-                       + "\n").encode("utf-8")
+    files[MANIFEST] = (
+        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    ).encode("utf-8")
     prefix = f"exports/national/{run_date.isoformat()}"
     Storage.for_settings(settings).publish(prefix, files)
     manifest["location"] = f"{settings.exports_root}/{run_date.isoformat()}"

@@ -16,6 +16,7 @@ missing page may arrive). A dump is ingested once: once its pages are in bronze,
 that is new or changed under that dump name is rejected (deliver a corrected dump under a new
 dump name); the same pages under another dump name are `skipped_duplicate`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,12 +40,29 @@ from spark_jobs.ingest.readers import (
     split_page_name,
 )
 
-__all__ = ["FileRejected", "DumpRejected", "FileResult", "parse_delivery", "ingest",
-           "ingest_file", "ingest_dump", "ingested_files", "batch_id_for", "LINEAGE"]
+__all__ = [
+    "LINEAGE",
+    "DumpRejected",
+    "FileRejected",
+    "FileResult",
+    "batch_id_for",
+    "ingest",
+    "ingest_dump",
+    "ingest_file",
+    "ingested_files",
+    "parse_delivery",
+]
 
 log = logging.getLogger(__name__)
-LINEAGE = ["_source_file", "_file_sha256", "_row_number", "_batch_id", "_ingested_at",
-           "_delivery_date", "_parse_error"]
+LINEAGE = [
+    "_source_file",
+    "_file_sha256",
+    "_row_number",
+    "_batch_id",
+    "_ingested_at",
+    "_delivery_date",
+    "_parse_error",
+]
 
 parse_delivery = read_delivery  # csv, xlsx or jsonl, by the contract's format
 
@@ -67,43 +85,82 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _with_lineage(contract: Contract, table: pa.Table, source_files: list[str],
-                  shas: list[str], batch_id: str, delivery_date: date) -> pa.Table:
+def _with_lineage(
+    contract: Contract,
+    table: pa.Table,
+    source_files: list[str],
+    shas: list[str],
+    batch_id: str,
+    delivery_date: date,
+) -> pa.Table:
     n = table.num_rows
     if "_source_file" in table.column_names:
         table = table.drop_columns(["_source_file"])
-    table = (table
-             .append_column("_source_file", pa.array(source_files, pa.string()))
-             .append_column("_file_sha256", pa.array(shas, pa.string()))
-             .append_column("_batch_id", pa.array([batch_id] * n, pa.string()))
-             .append_column("_ingested_at", pa.array([datetime.now()] * n, pa.timestamp("us")))
-             .append_column("_delivery_date", pa.array([delivery_date] * n, pa.date32())))
+    table = (
+        table.append_column("_source_file", pa.array(source_files, pa.string()))
+        .append_column("_file_sha256", pa.array(shas, pa.string()))
+        .append_column("_batch_id", pa.array([batch_id] * n, pa.string()))
+        .append_column("_ingested_at", pa.array([datetime.now()] * n, pa.timestamp("us")))
+        .append_column("_delivery_date", pa.array([delivery_date] * n, pa.date32()))
+    )
     return table.select(contract.field_names + LINEAGE)
 
 
 def _append(spark, settings: Settings, contract: Contract, table: pa.Table, sha: str) -> None:
     """One Delta commit; a retry with the same content (same txnAppId) is a no-op."""
     path = settings.table_path("bronze", contract.name)
-    (spark.createDataFrame(table).write.format("delta").mode("append")
-     .option("txnAppId", f"bronze:{contract.name}:{sha}").option("txnVersion", 0)
-     .save(path))
+    (
+        spark.createDataFrame(table)
+        .write.format("delta")
+        .mode("append")
+        .option("txnAppId", f"bronze:{contract.name}:{sha}")
+        .option("txnVersion", 0)
+        .save(path)
+    )
     register_table(spark, "bronze", contract.name, path)
 
 
 def _base(contract: Contract, key: str, sha: str, batch_id: str, delivery_date: date) -> dict:
-    return {"source": contract.name, "source_file": key, "stage": "bronze",
-            "batch_id": batch_id, "file_sha256": sha, "delivery_date": delivery_date}
+    return {
+        "source": contract.name,
+        "source_file": key,
+        "stage": "bronze",
+        "batch_id": batch_id,
+        "file_sha256": sha,
+        "delivery_date": delivery_date,
+    }
 
 
-def _reject(contract: Contract, key: str, sha: str, batch_id: str, delivery_date: date,
-            reason: str, ops_rows: list[dict]) -> FileResult:
-    ops_rows.append({**_base(contract, key, sha, batch_id, delivery_date),
-                     "status": "rejected", "rows_read": 0, "reason": reason})
+def _reject(
+    contract: Contract,
+    key: str,
+    sha: str,
+    batch_id: str,
+    delivery_date: date,
+    reason: str,
+    ops_rows: list[dict],
+) -> FileResult:
+    ops_rows.append(
+        {
+            **_base(contract, key, sha, batch_id, delivery_date),
+            "status": "rejected",
+            "rows_read": 0,
+            "reason": reason,
+        }
+    )
     return FileResult(key, "rejected", reason=reason, batch_id=batch_id)
 
 
-def ingest_file(spark, settings: Settings, contract: Contract, storage: Storage, key: str,
-                delivery_date: date, seen: dict[str, str], ops_rows: list[dict]) -> FileResult:
+def ingest_file(
+    spark,
+    settings: Settings,
+    contract: Contract,
+    storage: Storage,
+    key: str,
+    delivery_date: date,
+    seen: dict[str, str],
+    ops_rows: list[dict],
+) -> FileResult:
     """Land one file (csv, xlsx, jsonl) in bronze (or skip/reject it); append its
     ops.batch_log row to `ops_rows`.
 
@@ -118,8 +175,7 @@ def ingest_file(spark, settings: Settings, contract: Contract, storage: Storage,
     base = _base(contract, key, sha, batch_id, delivery_date)
     if sha in seen and seen[sha] != key:
         reason = f"same content (sha256 {sha[:12]}…) already ingested from {seen[sha]}"
-        ops_rows.append({**base, "status": "skipped_duplicate", "rows_read": 0,
-                         "reason": reason})
+        ops_rows.append({**base, "status": "skipped_duplicate", "rows_read": 0, "reason": reason})
         return FileResult(key, "skipped_duplicate", reason=reason, batch_id=batch_id)
     if sha in seen:
         return FileResult(key, "skipped_duplicate", reason="already ingested", batch_id=batch_id)
@@ -129,8 +185,15 @@ def ingest_file(spark, settings: Settings, contract: Contract, storage: Storage,
         return _reject(contract, key, sha, batch_id, delivery_date, str(exc), ops_rows)
     except Exception as exc:  # a reader's surprise must not stop the other files
         log.exception("bronze %s: reading %s failed", contract.name, key)
-        return _reject(contract, key, sha, batch_id, delivery_date,
-                       f"{key}: cannot be read ({type(exc).__name__}: {exc})", ops_rows)
+        return _reject(
+            contract,
+            key,
+            sha,
+            batch_id,
+            delivery_date,
+            f"{key}: cannot be read ({type(exc).__name__}: {exc})",
+            ops_rows,
+        )
     n = table.num_rows
     if n:  # a header-only delivery is recorded, with nothing to write
         table = _with_lineage(contract, table, [key] * n, [sha] * n, batch_id, delivery_date)
@@ -140,9 +203,17 @@ def ingest_file(spark, settings: Settings, contract: Contract, storage: Storage,
     return FileResult(key, "ingested", rows=n, batch_id=batch_id)
 
 
-def ingest_dump(spark, settings: Settings, contract: Contract, storage: Storage, dump: str,
-                keys: list[str], delivery_date: date, seen: dict[str, str],
-                ops_rows: list[dict]) -> list[FileResult]:
+def ingest_dump(
+    spark,
+    settings: Settings,
+    contract: Contract,
+    storage: Storage,
+    dump: str,
+    keys: list[str],
+    delivery_date: date,
+    seen: dict[str, str],
+    ops_rows: list[dict],
+) -> list[FileResult]:
     """Land one paged JSON dump (its page files `keys`) as one batch and one commit, or skip or
     reject it whole; append one ops.batch_log row per page file to `ops_rows`."""
     keys = sorted(keys, key=lambda k: (split_page_name(k) or (dump, 0))[1])
@@ -152,40 +223,62 @@ def ingest_dump(spark, settings: Settings, contract: Contract, storage: Storage,
     batch_id = batch_id_for(contract, dump_sha)
     done = [k for k in keys if seen.get(shas[k]) == k]
     copies = [k for k in keys if shas[k] in seen and seen[shas[k]] != k]
-    results = [FileResult(k, "skipped_duplicate", reason="already ingested", batch_id=batch_id)
-               for k in done]
+    results = [
+        FileResult(k, "skipped_duplicate", reason="already ingested", batch_id=batch_id)
+        for k in done
+    ]
     if len(done) + len(copies) == len(keys):
         for k in copies:
-            reason = (f"same content (sha256 {shas[k][:12]}…) already ingested from "
-                      f"{seen[shas[k]]}")
-            ops_rows.append({**_base(contract, k, shas[k], batch_id, delivery_date),
-                             "status": "skipped_duplicate", "rows_read": 0, "reason": reason})
+            reason = f"same content (sha256 {shas[k][:12]}…) already ingested from {seen[shas[k]]}"
+            ops_rows.append(
+                {
+                    **_base(contract, k, shas[k], batch_id, delivery_date),
+                    "status": "skipped_duplicate",
+                    "rows_read": 0,
+                    "reason": reason,
+                }
+            )
             results.append(FileResult(k, "skipped_duplicate", reason=reason, batch_id=batch_id))
         return results
     if done:
         names = ", ".join(k.rsplit("/", 1)[-1] for k in done)
-        reason = (f"{dump}: the dump was already ingested ({names}); a new or changed page "
-                  "file under its name is refused: deliver a corrected dump under a new name")
-        return results + [_reject(contract, k, shas[k], batch_id, delivery_date, reason,
-                                  ops_rows) for k in keys if k not in done]
+        reason = (
+            f"{dump}: the dump was already ingested ({names}); a new or changed page "
+            "file under its name is refused: deliver a corrected dump under a new name"
+        )
+        return results + [
+            _reject(contract, k, shas[k], batch_id, delivery_date, reason, ops_rows)
+            for k in keys
+            if k not in done
+        ]
     try:
         table = read_json_dump(contract, dump, [(k, datas[k]) for k in keys])
     except Exception as exc:  # DumpRejected, or a reader's surprise: the others go on
         if not isinstance(exc, FileRejected):
             log.exception("bronze %s: reading dump %s failed", contract.name, dump)
-        reason = str(exc) if isinstance(exc, FileRejected) else (
-            f"{dump}: cannot be read ({type(exc).__name__}: {exc})")
-        return [_reject(contract, k, shas[k], batch_id, delivery_date, reason, ops_rows)
-                for k in keys]
+        reason = (
+            str(exc)
+            if isinstance(exc, FileRejected)
+            else (f"{dump}: cannot be read ({type(exc).__name__}: {exc})")
+        )
+        return [
+            _reject(contract, k, shas[k], batch_id, delivery_date, reason, ops_rows) for k in keys
+        ]
     files = table.column("_source_file").to_pylist()
     if table.num_rows:
-        table = _with_lineage(contract, table, files, [shas[f] for f in files], batch_id,
-                              delivery_date)
+        table = _with_lineage(
+            contract, table, files, [shas[f] for f in files], batch_id, delivery_date
+        )
         _append(spark, settings, contract, table, dump_sha)
     per_page = Counter(files)
     for k in keys:
-        ops_rows.append({**_base(contract, k, shas[k], batch_id, delivery_date),
-                         "status": "ingested", "rows_read": per_page[k]})
+        ops_rows.append(
+            {
+                **_base(contract, k, shas[k], batch_id, delivery_date),
+                "status": "ingested",
+                "rows_read": per_page[k],
+            }
+        )
         seen[shas[k]] = k
         results.append(FileResult(k, "ingested", rows=per_page[k], batch_id=batch_id))
     return results
@@ -194,9 +287,15 @@ def ingest_dump(spark, settings: Settings, contract: Contract, storage: Storage,
 def ingested_files(spark, settings: Settings, contract: Contract) -> dict[str, str]:
     """sha256 → landing key of every file of this source already in bronze."""
     log_df = ops.read(spark, settings)
-    rows = (log_df.where((log_df.source == contract.name) & (log_df.stage == "bronze")
-                         & (log_df.status == "ingested"))
-            .select("file_sha256", "source_file").collect())
+    rows = (
+        log_df.where(
+            (log_df.source == contract.name)
+            & (log_df.stage == "bronze")
+            & (log_df.status == "ingested")
+        )
+        .select("file_sha256", "source_file")
+        .collect()
+    )
     return {r.file_sha256: r.source_file for r in rows}
 
 
@@ -205,10 +304,14 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
     first page file). A file or dump that cannot be read is recorded and the others go on."""
     storage = Storage.for_settings(settings)
     prefix = f"landing/{contract.landing_dir}/{delivery_date.isoformat()}"
-    keys = [k.removeprefix("landing/") for k in storage.list(prefix)
-            if not k.rsplit("/", 1)[-1].startswith(".")]
+    keys = [
+        k.removeprefix("landing/")
+        for k in storage.list(prefix)
+        if not k.rsplit("/", 1)[-1].startswith(".")
+    ]
     seen = ingested_files(spark, settings, contract)
-    results, ops_rows = [], []
+    results: list[FileResult] = []
+    ops_rows: list[dict] = []
     if contract.format == "json_pages":
         # a dump is the page files `<dump>_p<NNNN>.json` of one folder; any other file is stray
         units: dict[tuple[str, str | None], list[str]] = {}
@@ -218,21 +321,43 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
             units.setdefault(unit, []).append(key)
         for (_, dump), unit_keys in units.items():
             if dump is not None:
-                results.extend(ingest_dump(spark, settings, contract, storage, dump, unit_keys,
-                                           delivery_date, seen, ops_rows))
+                results.extend(
+                    ingest_dump(
+                        spark,
+                        settings,
+                        contract,
+                        storage,
+                        dump,
+                        unit_keys,
+                        delivery_date,
+                        seen,
+                        ops_rows,
+                    )
+                )
                 continue
             key = unit_keys[0]
             sha = _sha256(storage.read_bytes(f"landing/{key}"))
-            reason = (f"{key}: not a page file: {contract.name} is delivered as paged dumps "
-                      "named <dump>_p<NNNN>.json")
-            results.append(_reject(contract, key, sha, batch_id_for(contract, sha),
-                                   delivery_date, reason, ops_rows))
+            reason = (
+                f"{key}: not a page file: {contract.name} is delivered as paged dumps "
+                "named <dump>_p<NNNN>.json"
+            )
+            results.append(
+                _reject(
+                    contract, key, sha, batch_id_for(contract, sha), delivery_date, reason, ops_rows
+                )
+            )
     else:
         for key in keys:
-            results.append(ingest_file(spark, settings, contract, storage, key, delivery_date,
-                                       seen, ops_rows))
+            results.append(
+                ingest_file(spark, settings, contract, storage, key, delivery_date, seen, ops_rows)
+            )
     for result in results:
-        log.info("bronze %s: %s %s rows %s", contract.name, result.source_file, result.status,
-                 result.rows)
+        log.info(
+            "bronze %s: %s %s rows %s",
+            contract.name,
+            result.source_file,
+            result.status,
+            result.rows,
+        )
     ops.record(spark, settings, ops_rows)
     return results

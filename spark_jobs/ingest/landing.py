@@ -3,6 +3,7 @@
 What a department's exchange job does, and what `infra/main.sh` does with the sample tree:
 `<folder>/<source>/<yyyy-mm-dd>/<file>` becomes `landing/<source>/<yyyy-mm-dd>/<file>`.
 """
+
 from __future__ import annotations
 
 import sys
@@ -28,8 +29,10 @@ def stage_landing(settings: Settings, folder: Path) -> list[str]:
 def main(argv: list[str]) -> int:
     """`python -m spark_jobs.ingest.landing <folder>`: upload a delivery tree."""
     if len(argv) != 1 or not Path(argv[0]).is_dir():
-        print("usage: python -m spark_jobs.ingest.landing <folder of <source>/<date>/<file>>",
-              file=sys.stderr)
+        print(
+            "usage: python -m spark_jobs.ingest.landing <folder of <source>/<date>/<file>>",
+            file=sys.stderr,
+        )
         return 2
     for key in stage_landing(Settings.from_env(), Path(argv[0])):
         print(key)

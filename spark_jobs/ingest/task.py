@@ -19,6 +19,7 @@ the DAG fails such a run without retries (re-run the date once the department re
 
 Nothing here imports Spark or Airflow at module level.
 """
+
 from __future__ import annotations
 
 import logging
@@ -40,8 +41,16 @@ def _day(run_date) -> date:
 
 def summarize(contract: Contract, day: date, results) -> dict:
     """The JSON-safe summary of one run of `bronze.ingest` (see the module's table)."""
-    files = [{"file": r.source_file, "status": r.status, "rows": int(r.rows),
-              "reason": r.reason, "batch_id": r.batch_id} for r in results]
+    files = [
+        {
+            "file": r.source_file,
+            "status": r.status,
+            "rows": int(r.rows),
+            "reason": r.reason,
+            "batch_id": r.batch_id,
+        }
+        for r in results
+    ]
     counts = Counter(f["status"] for f in files)
     rows = sum(f["rows"] for f in files if f["status"] == "ingested")
     if not files:
@@ -55,13 +64,13 @@ def summarize(contract: Contract, day: date, results) -> dict:
     folder = f"landing/{contract.landing_dir}/{day.isoformat()}"
     message = {
         "new_data": f"{rows} rows from {counts['ingested']} file(s) landed in "
-                    f"bronze.{contract.name}",
-        "nothing_new": f"nothing new in {folder}: " + ", ".join(
-            f"{n} {status}" for status, n in sorted(counts.items())),
+        f"bronze.{contract.name}",
+        "nothing_new": f"nothing new in {folder}: "
+        + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())),
         "no_files": f"no files in {folder}",
         "all_rejected": f"every file in {folder} was rejected ({len(files)}): "
-                        + "; ".join(str(f["reason"]) for f in files[:5])
-                        + (" …" if len(files) > 5 else ""),
+        + "; ".join(str(f["reason"]) for f in files[:5])
+        + (" …" if len(files) > 5 else ""),
     }[outcome]
     return {
         "source": contract.name,
@@ -75,10 +84,13 @@ def summarize(contract: Contract, day: date, results) -> dict:
         "rows_ingested": rows,
         "files": files,
         # the asset event's extra (small: the files themselves are in ops.batch_log)
-        "event": {"delivery_date": day.isoformat(), "rows": rows,
-                  "files_ingested": counts.get("ingested", 0),
-                  "files_rejected": counts.get("rejected", 0),
-                  "contract_version": contract.version},
+        "event": {
+            "delivery_date": day.isoformat(),
+            "rows": rows,
+            "files_ingested": counts.get("ingested", 0),
+            "files_rejected": counts.get("rejected", 0),
+            "contract_version": contract.version,
+        },
     }
 
 
@@ -88,8 +100,8 @@ def ingest_source(source: str, run_date, settings: Settings | None = None, spark
     `settings` and `spark` default to the environment's (`Settings.from_env()`, `get_spark`);
     tests pass their own.
     """
-    from spark_jobs.ingest import bronze
     from spark_jobs.core.session import get_spark
+    from spark_jobs.ingest import bronze
 
     settings = settings or Settings.from_env()
     contract = find_contract(source, settings.contract_dir)

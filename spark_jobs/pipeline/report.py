@@ -1,4 +1,5 @@
 """Print a run's report (written by the DAG's `report` task) for a person at a terminal."""
+
 from __future__ import annotations
 
 import json
@@ -8,21 +9,34 @@ import sys
 def render(summary: dict) -> str:
     out = [f"Run {summary['run_date']} ({summary['mode']} mode)", "", "Rows per layer:"]
     out += [f"  {name:<34} {count:>8}" for name, count in summary["rows"].items()]
-    out += ["", f"Quarantined (silver.quarantine, one row per problem): {summary['quarantine_rows']}",
-            "", "Files per source and stage (rows read = accepted + quarantined):"]
+    out += [
+        "",
+        f"Quarantined (silver.quarantine, one row per problem): {summary['quarantine_rows']}",
+        "",
+        "Files per source and stage (rows read = accepted + quarantined):",
+    ]
     for r in summary["operations"]:
-        out.append(f"  {r['source']:<20} {r['stage']:<7} {r['status']:<18} files {r['files']:>3}"
-                   f"  read {r['read'] or 0:>6}  accepted {r['accepted'] if r['accepted'] is not None else '-':>6}"
-                   f"  quarantined {r['quarantined'] if r['quarantined'] is not None else '-':>5}")
+        out.append(
+            f"  {r['source']:<20} {r['stage']:<7} {r['status']:<18} files {r['files']:>3}"
+            f"  read {r['read'] or 0:>6}  accepted {r['accepted'] if r['accepted'] is not None else '-':>6}"
+            f"  quarantined {r['quarantined'] if r['quarantined'] is not None else '-':>5}"
+        )
     out += ["", "Coverage of catalog items by supervision actions (gold.coverage_rate):"]
     for c in summary["coverage"]:
-        flags = ("≥80% " if c["meets_80_target"] else "<80% ") + ("=100%" if c["meets_100_target"] else "")
-        out.append(f"  {c['department_code']} {c['department_name']:<14} {c['items_covered']:>3}/"
-                   f"{c['items_total']:<3} {float(c['coverage_rate']):>7.1%}  {flags}")
-    out += ["", f"National export:  {summary['export']}",
-            f"Data Docs:        {summary['data_docs']}",
-            f"Lake (Delta):     {summary['lake']}",
-            "Query by name:    infra/spark-sql -e 'SELECT * FROM gold.coverage_rate'"]
+        flags = ("≥80% " if c["meets_80_target"] else "<80% ") + (
+            "=100%" if c["meets_100_target"] else ""
+        )
+        out.append(
+            f"  {c['department_code']} {c['department_name']:<14} {c['items_covered']:>3}/"
+            f"{c['items_total']:<3} {float(c['coverage_rate']):>7.1%}  {flags}"
+        )
+    out += [
+        "",
+        f"National export:  {summary['export']}",
+        f"Data Docs:        {summary['data_docs']}",
+        f"Lake (Delta):     {summary['lake']}",
+        "Query by name:    infra/spark-sql -e 'SELECT * FROM gold.coverage_rate'",
+    ]
     return "\n".join(out)
 
 

@@ -4,6 +4,7 @@ Each task takes the run date (the delivery date, `YYYY-MM-DD`), reads its settin
 environment and gets the one SparkSession. Each is idempotent: re-running it for the same date
 leaves the same tables and files.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,13 +46,18 @@ def quality_gate(run_date) -> dict:
     out, failures = {}, []
     for name in SOURCES:
         try:
-            result = enforce_quality_gate(spark, settings, f"silver.{name}", name,
-                                          run_name=str(day))
+            result = enforce_quality_gate(
+                spark, settings, f"silver.{name}", name, run_name=str(day)
+            )
         except QualityGateFailed as exc:
             failures.append(exc)
             result = exc.result
-        out[name] = {"success": result.success, "evaluated": result.evaluated,
-                     "failed": result.failed, "data_docs": str(result.docs_index)}
+        out[name] = {
+            "success": result.success,
+            "evaluated": result.evaluated,
+            "failed": result.failed,
+            "data_docs": str(result.docs_index),
+        }
     if failures:
         raise QualityGateFailed("\n".join(str(f) for f in failures), failures[0].result)
     return out
@@ -81,22 +87,33 @@ def report(run_date) -> dict:
     """What the run did, for people: rows per layer, quarantine, coverage, where things are."""
     settings, spark, day = _ctx(run_date)
     q = lambda sql: spark.sql(sql).collect()  # noqa: E731
-    ops_rows = q("SELECT source, stage, status, count(*) AS files, sum(rows_read) AS read, "
-                 "sum(rows_accepted) AS accepted, sum(rows_quarantined) AS quarantined "
-                 "FROM ops.batch_log GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+    ops_rows = q(
+        "SELECT source, stage, status, count(*) AS files, sum(rows_read) AS read, "
+        "sum(rows_accepted) AS accepted, sum(rows_quarantined) AS quarantined "
+        "FROM ops.batch_log GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+    )
     summary = {
         "run_date": day.isoformat(),
         "mode": settings.mode,
-        "rows": {f"{layer}.{t}": spark.table(f"{layer}.{t}").count()
-                 for layer in ("bronze", "silver", "gold") for t in SOURCES},
+        "rows": {
+            f"{layer}.{t}": spark.table(f"{layer}.{t}").count()
+            for layer in ("bronze", "silver", "gold")
+            for t in SOURCES
+        },
         "quarantine_rows": spark.table("silver.quarantine").count(),
         "operations": [r.asDict() for r in ops_rows],
-        "coverage": [{k: (str(v) if not isinstance(v, (int, bool, str)) else v)
-                      for k, v in r.asDict().items()}
-                     for r in q("SELECT department_code, department_name, items_total, "
-                                "items_covered, coverage_rate, meets_80_target, "
-                                "meets_100_target FROM gold.coverage_rate "
-                                f"WHERE run_date = DATE'{day}' ORDER BY 1")],
+        "coverage": [
+            {
+                k: (str(v) if not isinstance(v, (int, bool, str)) else v)
+                for k, v in r.asDict().items()
+            }
+            for r in q(
+                "SELECT department_code, department_name, items_total, "
+                "items_covered, coverage_rate, meets_80_target, "
+                "meets_100_target FROM gold.coverage_rate "
+                f"WHERE run_date = DATE'{day}' ORDER BY 1"
+            )
+        ],
         "export": f"{settings.exports_root}/{day}",
         "data_docs": str(settings.data_docs_dir / "index.html"),
         "lake": settings.lake_root,

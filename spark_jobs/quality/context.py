@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+from typing import Any
 
 from spark_jobs.core.settings import Settings
 from spark_jobs.quality import quiet_great_expectations
@@ -40,7 +41,7 @@ def get_gx_context(settings: Settings):
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="file", project_root_dir=str(settings.home))
-    site = site_config(settings)
+    site: Any = site_config(settings)  # a plain dict where GE's stubs want a TypedDict
     sites = context.list_data_docs_sites()
     changed = False
     for name in list(sites):

@@ -39,7 +39,7 @@ def _missing(v) -> bool:
 def per_value(fn: Callable[[str], str | None]):
     """A vectorised Spark UDF applying a plain str -> str|None function to each non-null value."""
 
-    @F.pandas_udf(T.StringType())
+    @F.pandas_udf(T.StringType())  # type: ignore[call-overload]  # the stubs lack this form
     def apply(values: pd.Series) -> pd.Series:
         return values.map(lambda v: None if _missing(v) else fn(v))
 
@@ -128,9 +128,10 @@ def field_problems(
                 )
             )
         if f.item_pattern:
+            item_pattern = f.item_pattern
             out.append(
                 _problem(
-                    present & ~F.forall(items, lambda x: x.rlike(f.item_pattern)),
+                    present & ~F.forall(items, lambda x: x.rlike(item_pattern)),
                     f"an item does not match {f.item_pattern}",
                 )
             )

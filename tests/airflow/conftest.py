@@ -1,4 +1,5 @@
 """The DagBag of dags/, parsed once per test module (what the DAG processor does)."""
+
 from __future__ import annotations
 
 import os

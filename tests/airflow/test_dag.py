@@ -1,8 +1,8 @@
 """The DAG files import cleanly and follow the house rules: thin, pooled, one producer per table,
 and the downstream DAG scheduled on the bronze Assets."""
+
 from __future__ import annotations
 
-import os
 from collections import Counter
 from types import SimpleNamespace
 
@@ -19,7 +19,12 @@ def test_dagbag_has_no_import_errors_and_rules_hold(bag):
     assert not any(d.startswith("common") for d in bag.dags)  # dags/common is not parsed
     dag = bag.dags[PIPELINE]
     assert [t.task_id for t in dag.topological_sort()] == [
-        "build_silver", "quality_gate", "build_gold", "export_national", "report"]
+        "build_silver",
+        "quality_gate",
+        "build_gold",
+        "export_national",
+        "report",
+    ]
     for t in dag.tasks:
         assert t.retries >= 2, t.task_id
         assert t.owner == "data-engineering"
@@ -34,19 +39,23 @@ def test_dagbag_has_no_import_errors_and_rules_hold(bag):
 def test_pipeline_is_scheduled_on_the_bronze_assets_not_the_clock(bag):
     dag = bag.dags[PIPELINE]
     condition = dag.timetable.asset_condition
-    assert set(condition.objects) == {bronze_asset("supervision_items"),
-                                      bronze_asset("supervision_actions")}
+    assert set(condition.objects) == {
+        bronze_asset("supervision_items"),
+        bronze_asset("supervision_actions"),
+    }
     assert type(condition).__name__ == "AssetAny"  # either source's new rows start a run
 
 
 def test_every_table_asset_has_exactly_one_producing_task(bag):
-    producers = Counter(asset.name for dag in bag.dags.values() for t in dag.tasks
-                        for asset in t.outlets)
+    producers = Counter(
+        asset.name for dag in bag.dags.values() for t in dag.tasks for asset in t.outlets
+    )
     assert producers, "no task publishes an asset"
     assert {name: n for name, n in producers.items() if n != 1} == {}
     bronze = {name for name in producers if name.startswith("bronze.")}
-    assert bronze == {f"bronze.{d.removeprefix('ingest_')}" for d in bag.dags
-                      if d.startswith("ingest_")}
+    assert bronze == {
+        f"bronze.{d.removeprefix('ingest_')}" for d in bag.dags if d.startswith("ingest_")
+    }
 
 
 def test_dag_files_are_thin_and_edit_no_sys_path():
@@ -64,9 +73,10 @@ def _event(extra):
 
 def test_run_date_is_the_logical_date_or_the_latest_triggering_delivery():
     assert run_date("2024-06-28", None) == "2024-06-28"
-    events = {bronze_asset("supervision_items"): [_event({"delivery_date": "2024-06-27"})],
-              bronze_asset("supervision_actions"): [_event({"delivery_date": "2024-06-29"}),
-                                                    _event({})]}
+    events = {
+        bronze_asset("supervision_items"): [_event({"delivery_date": "2024-06-27"})],
+        bronze_asset("supervision_actions"): [_event({"delivery_date": "2024-06-29"}), _event({})],
+    }
     assert run_date(None, events) == "2024-06-29"
     with pytest.raises(ValueError, match="no logical date"):
         run_date(None, {bronze_asset("supervision_items"): [_event(None)]})

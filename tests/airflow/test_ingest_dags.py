@@ -1,6 +1,7 @@
 """The generated ingest DAGs (dags/ingest_sources.py) and the task they call
 (spark_jobs/ingest/task.py): one DAG per contract, house rules, the bronze asset as outlet, no
 Spark at parse time, and the outcome → task state / asset event policy."""
+
 from __future__ import annotations
 
 import os
@@ -10,16 +11,23 @@ from datetime import date
 
 import pytest
 
-from spark_jobs.contracts import all_contracts, get_contract
-from spark_jobs.ingest.task import summarize
-from spark_jobs.core.settings import REPO_ROOT
-from tests.synthetic import SCHEMAS
 from common.assets import bronze_asset
+from spark_jobs.contracts import all_contracts, get_contract
+from spark_jobs.core.settings import REPO_ROOT
+from spark_jobs.ingest.task import summarize
+from tests.synthetic import SCHEMAS
 
 DAG_FILE = REPO_ROOT / "dags" / "ingest_sources.py"
 SOURCE = "supervision_items"  # small: one UTF-8 CSV of the sample deliveries
-SAMPLE = (REPO_ROOT / "data_samples" / "demo" / "landing" / SOURCE / "2024-06-28"
-          / "supervision_items_2024-06-28.csv")
+SAMPLE = (
+    REPO_ROOT
+    / "data_samples"
+    / "demo"
+    / "landing"
+    / SOURCE
+    / "2024-06-28"
+    / "supervision_items_2024-06-28.csv"
+)
 SAMPLE_ROWS = 23
 
 
@@ -48,10 +56,12 @@ def test_ingest_dags_follow_the_house_rules_and_publish_their_bronze_table(bag):
         assert task.retries >= 2, dag_id
         assert task.owner == "data-engineering", dag_id
         assert task.pool == "lakehouse_spark", dag_id  # one Spark writer at a time
-        assert task.outlets == [Asset(name=f"bronze.{source}",
-                                      uri=f"x-lakehouse://bronze/{source}")], dag_id
-        assert bronze_asset(source) == Asset(name=f"bronze.{source}",
-                                             uri=f"x-lakehouse://bronze/{source}")
+        assert task.outlets == [
+            Asset(name=f"bronze.{source}", uri=f"x-lakehouse://bronze/{source}")
+        ], dag_id
+        assert bronze_asset(source) == Asset(
+            name=f"bronze.{source}", uri=f"x-lakehouse://bronze/{source}"
+        )
 
 
 def test_ingest_dags_serialize(bag):
@@ -65,21 +75,38 @@ def test_ingest_dags_serialize(bag):
 
 def test_dag_file_has_no_spark_code_and_parses_without_spark():
     text = DAG_FILE.read_text(encoding="utf-8")
-    for word in ("pyspark", "SparkSession", "get_spark", "spark.sql", "spark.table",
-                 "createDataFrame"):
+    for word in (
+        "pyspark",
+        "SparkSession",
+        "get_spark",
+        "spark.sql",
+        "spark.table",
+        "createDataFrame",
+    ):
         assert word not in text, word
     assert "from airflow.sdk import" in text
     # importing the DAG file (what the DAG processor does) must not import Spark
-    code = ("import importlib.util, sys\n"
-            f"spec = importlib.util.spec_from_file_location('ingest_sources', {str(DAG_FILE)!r})\n"
-            "mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('pyspark', 'py4j', 'delta')))\n")
+    code = (
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location('ingest_sources', {str(DAG_FILE)!r})\n"
+        "mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('pyspark', 'py4j', 'delta')))\n"
+    )
     # Airflow's DAG processor has dags/ on sys.path (the DAG files import `common`)
-    env = {**os.environ, "AIRFLOW_HOME": os.environ.get("AIRFLOW_HOME", "/tmp/airflow-test"),
-           "PYTHONPATH": str(REPO_ROOT / "dags")}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                         cwd=REPO_ROOT, timeout=300)
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": os.environ.get("AIRFLOW_HOME", "/tmp/airflow-test"),
+        "PYTHONPATH": str(REPO_ROOT / "dags"),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
@@ -87,18 +114,27 @@ def test_dag_file_has_no_spark_code_and_parses_without_spark():
 def _summary(statuses_rows):
     from spark_jobs.ingest.bronze import FileResult
 
-    results = [FileResult(f"{SOURCE}/2024-06-28/f{i}.csv", status, rows,
-                          reason="bad" if status == "rejected" else None)
-               for i, (status, rows) in enumerate(statuses_rows)]
+    results = [
+        FileResult(
+            f"{SOURCE}/2024-06-28/f{i}.csv",
+            status,
+            rows,
+            reason="bad" if status == "rejected" else None,
+        )
+        for i, (status, rows) in enumerate(statuses_rows)
+    ]
     return summarize(get_contract(SOURCE, SCHEMAS), date(2024, 6, 28), results)
 
 
-@pytest.mark.parametrize("files, expected", [
-    ([("ingested", 5), ("rejected", 0)], "success"),
-    ([("skipped_duplicate", 0)], "skipped"),
-    ([], "skipped"),
-    ([("rejected", 0)], "failed"),
-])
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        ([("ingested", 5), ("rejected", 0)], "success"),
+        ([("skipped_duplicate", 0)], "skipped"),
+        ([], "skipped"),
+        ([("rejected", 0)], "failed"),
+    ],
+)
 def test_task_state_and_asset_event_follow_the_outcome(bag, monkeypatch, files, expected):
     from airflow.sdk import Asset
     from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
@@ -120,9 +156,13 @@ def test_task_state_and_asset_event_follow_the_outcome(bag, monkeypatch, files, 
     call = lambda: task.python_callable(ds="2024-06-28", outlet_events=events, ti=TI())  # noqa: E731
     if expected == "success":
         assert call() == summary
-        assert events[asset].extra == {"delivery_date": "2024-06-28", "rows": 5,
-                                       "files_ingested": 1, "files_rejected": 1,
-                                       "contract_version": summary["contract_version"]}
+        assert events[asset].extra == {
+            "delivery_date": "2024-06-28",
+            "rows": 5,
+            "files_ingested": 1,
+            "files_rejected": 1,
+            "contract_version": summary["contract_version"],
+        }
         return
     with pytest.raises(AirflowFailException if expected == "failed" else AirflowSkipException):
         call()
@@ -132,7 +172,7 @@ def test_task_state_and_asset_event_follow_the_outcome(bag, monkeypatch, files, 
 
 def test_a_downstream_dag_can_be_scheduled_on_a_bronze_asset(bag):
     """The asset a consumer names (same name and URI) is the one the ingest task publishes."""
-    from airflow.sdk import DAG, Asset
+    from airflow.sdk import DAG
     from airflow.serialization.serialized_objects import DagSerialization
 
     asset = bronze_asset(SOURCE)

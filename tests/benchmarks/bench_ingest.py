@@ -20,6 +20,7 @@ and rows per second (rows / total). The split is measured by wrapping bronze's o
 storage's `read_bytes`) for the run; bronze.py is not changed. Not collected by pytest (the file
 is `bench_*.py`). `--reuse` keeps an existing generated province of the same parameters.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,6 @@ import dataclasses
 import functools
 import json
 import shutil
-import sys
 import time
 from collections import defaultdict
 from datetime import date
@@ -55,6 +55,7 @@ class Timers:
                 return fn(*args, **kwargs)
             finally:
                 self.seconds[phase] += time.perf_counter() - start
+
         return timed
 
     def take(self) -> dict[str, float]:
@@ -65,9 +66,9 @@ class Timers:
 
 def instrument(timers: Timers) -> None:
     """Wrap bronze's steps in place (module attributes, for this process only)."""
-    from spark_jobs.ingest import bronze
     from spark_jobs.core import ops
     from spark_jobs.core.storage import LocalStorage
+    from spark_jobs.ingest import bronze
 
     bronze.read_delivery = timers.wrap("read", bronze.read_delivery)
     bronze.read_json_dump = timers.wrap("read", bronze.read_json_dump)
@@ -78,27 +79,42 @@ def instrument(timers: Timers) -> None:
     ops.record = timers.wrap("ops", ops.record)
 
 
-def generate(out: Path, scale: float, seed: int, run_date: date, fault_rate: float,
-             reuse: bool) -> dict:
+def generate(
+    out: Path, scale: float, seed: int, run_date: date, fault_rate: float, reuse: bool
+) -> dict:
     from tests.synthetic.profiles import generate as generate_profile
 
     storage = out / "storage"
     marker = out / "province.json"
-    params = {"scale": scale, "seed": seed, "run_date": run_date.isoformat(),
-              "fault_rate": fault_rate}
+    params = {
+        "scale": scale,
+        "seed": seed,
+        "run_date": run_date.isoformat(),
+        "fault_rate": fault_rate,
+    }
     if reuse and marker.exists() and json.loads(marker.read_text())["params"] == params:
         info = json.loads(marker.read_text())
-        print(f"reusing the province in {storage} ({info['files']} files, "
-              f"{info['bytes'] / 1e6:.1f} MB)")
+        print(
+            f"reusing the province in {storage} ({info['files']} files, "
+            f"{info['bytes'] / 1e6:.1f} MB)"
+        )
         return info
     shutil.rmtree(storage / "landing", ignore_errors=True)
-    summary = generate_profile("province", storage, seed=seed, run_date=run_date, scale=scale,
-                               fault_rate=fault_rate)
-    info = {"params": params, "files": summary.files, "bytes": summary.bytes,
-            "rows": dict(summary.rows), "seconds": summary.seconds}
+    summary = generate_profile(
+        "province", storage, seed=seed, run_date=run_date, scale=scale, fault_rate=fault_rate
+    )
+    info = {
+        "params": params,
+        "files": summary.files,
+        "bytes": summary.bytes,
+        "rows": dict(summary.rows),
+        "seconds": summary.seconds,
+    }
     marker.write_text(json.dumps(info, indent=2))
-    print(f"generated {summary.files} files, {summary.bytes / 1e6:.1f} MB in "
-          f"{summary.seconds:.1f} s into {storage / 'landing'}")
+    print(
+        f"generated {summary.files} files, {summary.bytes / 1e6:.1f} MB in "
+        f"{summary.seconds:.1f} s into {storage / 'landing'}"
+    )
     return info
 
 
@@ -109,16 +125,27 @@ def landing_bytes(settings: Settings, landing_dir: str, day: date) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, required=True,
-                        help="province scale: supervision actions = 1000 × scale")
-    parser.add_argument("--out", type=Path, required=True,
-                        help="working folder (province + lake); large scales: "
-                             "data_samples/large/… (ignored by git)")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        required=True,
+        help="province scale: supervision actions = 1000 × scale",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="working folder (province + lake); large scales: "
+        "data_samples/large/… (ignored by git)",
+    )
     parser.add_argument("--seed", type=int, default=20240628)
     parser.add_argument("--run-date", type=date.fromisoformat, default=date(2024, 6, 28))
     parser.add_argument("--fault-rate", type=float, default=0.01)
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep an existing province generated with the same parameters")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep an existing province generated with the same parameters",
+    )
     parser.add_argument("--sources", nargs="*", help="only these sources (default: all)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
@@ -133,8 +160,8 @@ def main() -> int:
     shutil.rmtree(settings.lake_root, ignore_errors=True)  # a fresh lake: bronze + ops
     shutil.rmtree(settings.spark_local_dir, ignore_errors=True)
 
-    from spark_jobs.ingest.task import ingest_source, source_contracts
     from spark_jobs.core.session import get_spark
+    from spark_jobs.ingest.task import ingest_source, source_contracts
 
     t0 = time.perf_counter()
     spark = get_spark(settings)
@@ -146,8 +173,11 @@ def main() -> int:
 
     timers = Timers()
     instrument(timers)
-    contracts = [c for _, c, _ in source_contracts(SCHEMAS)
-                 if c is not None and (not args.sources or c.name in args.sources)]
+    contracts = [
+        c
+        for _, c, _ in source_contracts(SCHEMAS)
+        if c is not None and (not args.sources or c.name in args.sources)
+    ]
     figures = []
     for contract in contracts:
         t0 = time.perf_counter()
@@ -155,38 +185,65 @@ def main() -> int:
         total = time.perf_counter() - t0
         phases = timers.take()
         rows = result["rows_ingested"]
-        figures.append({
-            "source": contract.name, "format": contract.format,
-            "files": len(result["files"]), "rejected": result["counts"]["rejected"],
-            "rows": rows, "mb": landing_bytes(settings, contract.landing_dir, args.run_date) / 1e6,
-            **{f"{p}_s": round(s, 3) for p, s in phases.items()},
-            "total_s": round(total, 3),
-            "rows_per_s": round(rows / total) if total else 0,
-            "outcome": result["outcome"],
-        })
+        figures.append(
+            {
+                "source": contract.name,
+                "format": contract.format,
+                "files": len(result["files"]),
+                "rejected": result["counts"]["rejected"],
+                "rows": rows,
+                "mb": landing_bytes(settings, contract.landing_dir, args.run_date) / 1e6,
+                **{f"{p}_s": round(s, 3) for p, s in phases.items()},
+                "total_s": round(total, 3),
+                "rows_per_s": round(rows / total) if total else 0,
+                "outcome": result["outcome"],
+            }
+        )
 
-    head = (f"{'source':<32}{'format':<11}{'files':>6}{'rej':>5}{'rows':>11}{'MB':>8}"
-            f"{'read s':>9}{'write s':>9}{'ops s':>8}{'total s':>9}{'rows/s':>9}")
+    head = (
+        f"{'source':<32}{'format':<11}{'files':>6}{'rej':>5}{'rows':>11}{'MB':>8}"
+        f"{'read s':>9}{'write s':>9}{'ops s':>8}{'total s':>9}{'rows/s':>9}"
+    )
     print()
-    print(f"bronze ingest, scale {args.scale:g} (run date {args.run_date}), lake {settings.lake_root}")
-    print(f"spark start {spark_start:.1f} s, warm-up write {warmup:.1f} s (not counted below); "
-          f"generation {gen_seconds:.1f} s")
+    print(
+        f"bronze ingest, scale {args.scale:g} (run date {args.run_date}), lake {settings.lake_root}"
+    )
+    print(
+        f"spark start {spark_start:.1f} s, warm-up write {warmup:.1f} s (not counted below); "
+        f"generation {gen_seconds:.1f} s"
+    )
     print(head)
     print("-" * len(head))
     for f in figures:
-        print(f"{f['source']:<32}{f['format']:<11}{f['files']:>6}{f['rejected']:>5}"
-              f"{f['rows']:>11,d}{f['mb']:>8.1f}{f['read_s']:>9.2f}{f['write_s']:>9.2f}"
-              f"{f['ops_s']:>8.2f}{f['total_s']:>9.2f}{f['rows_per_s']:>9,d}")
-    tot = {k: sum(f[k] for f in figures) for k in
-           ("files", "rejected", "rows", "mb", "read_s", "write_s", "ops_s", "total_s")}
+        print(
+            f"{f['source']:<32}{f['format']:<11}{f['files']:>6}{f['rejected']:>5}"
+            f"{f['rows']:>11,d}{f['mb']:>8.1f}{f['read_s']:>9.2f}{f['write_s']:>9.2f}"
+            f"{f['ops_s']:>8.2f}{f['total_s']:>9.2f}{f['rows_per_s']:>9,d}"
+        )
+    tot = {
+        k: sum(f[k] for f in figures)
+        for k in ("files", "rejected", "rows", "mb", "read_s", "write_s", "ops_s", "total_s")
+    }
     print("-" * len(head))
-    print(f"{'all':<32}{'':<11}{tot['files']:>6}{tot['rejected']:>5}{tot['rows']:>11,d}"
-          f"{tot['mb']:>8.1f}{tot['read_s']:>9.2f}{tot['write_s']:>9.2f}{tot['ops_s']:>8.2f}"
-          f"{tot['total_s']:>9.2f}{round(tot['rows'] / tot['total_s']) if tot['total_s'] else 0:>9,d}")
+    print(
+        f"{'all':<32}{'':<11}{tot['files']:>6}{tot['rejected']:>5}{tot['rows']:>11,d}"
+        f"{tot['mb']:>8.1f}{tot['read_s']:>9.2f}{tot['write_s']:>9.2f}{tot['ops_s']:>8.2f}"
+        f"{tot['total_s']:>9.2f}{round(tot['rows'] / tot['total_s']) if tot['total_s'] else 0:>9,d}"
+    )
     if args.json:
-        args.json.write_text(json.dumps({"scale": args.scale, "spark_start_s": spark_start,
-                                         "warmup_s": warmup, "generation_s": gen_seconds,
-                                         "sources": figures, "total": tot}, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "scale": args.scale,
+                    "spark_start_s": spark_start,
+                    "warmup_s": warmup,
+                    "generation_s": gen_seconds,
+                    "sources": figures,
+                    "total": tot,
+                },
+                indent=2,
+            )
+        )
     spark.stop()
     return 0
 

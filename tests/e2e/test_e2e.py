@@ -1,5 +1,6 @@
 """End to end: the README's main job (Airflow `dags test` on SQLite) twice, then a fresh
 `spark-sql` process queries the gold tables by name."""
+
 import json
 import os
 import subprocess
@@ -12,8 +13,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _run(cmd, env, timeout=1500):
-    proc = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    proc = subprocess.run(
+        cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     return proc.stdout
 
@@ -30,8 +32,16 @@ def runs(tmp_path_factory):
     second = _run(["bash", "infra/main.sh"], env)
     report2 = json.loads((home / "reports" / "run-2024-06-28.json").read_text("utf-8"))
     files2 = {p.name: p.read_bytes() for p in export_dir.rglob("*") if p.is_file()}
-    return dict(home=home, env=env, out=first, out2=second, report1=report1, report2=report2,
-                files1=files1, files2=files2)
+    return {
+        "home": home,
+        "env": env,
+        "out": first,
+        "out2": second,
+        "report1": report1,
+        "report2": report2,
+        "files1": files1,
+        "files2": files2,
+    }
 
 
 def test_main_job_prints_rows_per_layer_coverage_and_export(runs):
@@ -63,10 +73,17 @@ def test_second_run_changes_no_counts_and_export_is_byte_identical(runs):
 
 
 def test_fresh_spark_sql_lists_and_queries_gold_tables(runs):
-    out = _run(["bash", "infra/spark-sql", "-e",
-                "SHOW TABLES IN gold; SELECT count(*) FROM gold.supervision_actions; "
-                "SELECT department_code, items_covered FROM gold.coverage_rate ORDER BY 1"],
-               runs["env"] | {"LAKEHOUSE_HOME": str(runs["home"])}, timeout=600)
+    out = _run(
+        [
+            "bash",
+            "infra/spark-sql",
+            "-e",
+            "SHOW TABLES IN gold; SELECT count(*) FROM gold.supervision_actions; "
+            "SELECT department_code, items_covered FROM gold.coverage_rate ORDER BY 1",
+        ],
+        runs["env"] | {"LAKEHOUSE_HOME": str(runs["home"])},
+        timeout=600,
+    )
     lines = out.split()
     assert {"supervision_actions", "supervision_items", "coverage_rate"} <= set(lines)
     assert "234" in lines

@@ -11,6 +11,7 @@ The server is the pinned build from `infra/setup.sh` (.cache/bin/minio); it gets
 credentials and a fresh data directory, and is stopped when the session ends. A missing binary
 fails the tests (never skips them: CI must run them).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -137,10 +138,15 @@ def start_minio(workdir: Path, attempts: int = 3) -> tuple[subprocess.Popen, Min
         with open(log_file, "wb") as log:
             proc = subprocess.Popen(
                 [
-                    str(MINIO_BIN), "server", "--quiet",
-                    "--address", f"{HOST}:{port}",
-                    "--console-address", f"{HOST}:{console_port}",
-                    "--certs-dir", str(certs_dir),
+                    str(MINIO_BIN),
+                    "server",
+                    "--quiet",
+                    "--address",
+                    f"{HOST}:{port}",
+                    "--console-address",
+                    f"{HOST}:{console_port}",
+                    "--certs-dir",
+                    str(certs_dir),
                     str(data_dir),
                 ],
                 env=env,

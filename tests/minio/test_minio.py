@@ -3,6 +3,7 @@
 Proves that hadoop-aws 3.4.2 with its AWS SDK v2 bundle (.cache/jars) talks to the pinned MinIO
 build: object listing, Delta commits (put-if-absent of the log), reads and table history.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -11,11 +12,12 @@ import pytest
 
 from spark_jobs.core.session import apply_storage_conf
 
-
 pytestmark = pytest.mark.minio
 
 LANDING_KEY = "landing/监管行动/2024-06/双随机抽查结果.csv"
-CSV_TEXT = "统一社会信用代码,企业名称,检查结果\n91110000MA01ABCD1X,北京示例科技有限公司,未发现问题\n"
+CSV_TEXT = (
+    "统一社会信用代码,企业名称,检查结果\n91110000MA01ABCD1X,北京示例科技有限公司,未发现问题\n"
+)
 
 
 @pytest.fixture
@@ -45,8 +47,9 @@ def test_sdk_uploads_lists_and_reads_a_chinese_key(minio_server, bucket, tmp_pat
     assert client.stat_object(bucket, LANDING_KEY).size == len(CSV_TEXT.encode("utf-8"))
 
 
-def test_spark_reads_a_landing_file_with_a_chinese_key(minio_server, bucket, spark,
-                                                       base_settings, tmp_path):
+def test_spark_reads_a_landing_file_with_a_chinese_key(
+    minio_server, bucket, spark, base_settings, tmp_path
+):
     settings = minio_server.settings(base_settings, bucket)
     local = tmp_path / "upload.csv"
     local.write_text(CSV_TEXT, encoding="utf-8")
@@ -60,8 +63,9 @@ def test_spark_reads_a_landing_file_with_a_chinese_key(minio_server, bucket, spa
     assert rows[0]["统一社会信用代码"] == "91110000MA01ABCD1X"
 
 
-def test_delta_table_on_minio_writes_reads_and_keeps_history(minio_server, bucket, spark,
-                                                             base_settings):
+def test_delta_table_on_minio_writes_reads_and_keeps_history(
+    minio_server, bucket, spark, base_settings
+):
     settings = minio_server.settings(base_settings, bucket)
     apply_storage_conf(spark, settings)
     path = settings.table_path("silver", "t")
@@ -82,7 +86,11 @@ def test_delta_table_on_minio_writes_reads_and_keeps_history(minio_server, bucke
     assert [h.operation for h in sorted(history, key=lambda h: h.version)] == ["WRITE", "WRITE"]
 
     # The objects really are in the bucket: two commits in the Delta log.
-    keys = [o.object_name for o in minio_server.client().list_objects(
-        bucket, prefix="lake/silver/t/_delta_log/", recursive=True)]
+    keys = [
+        o.object_name
+        for o in minio_server.client().list_objects(
+            bucket, prefix="lake/silver/t/_delta_log/", recursive=True
+        )
+    ]
     assert f"lake/silver/t/_delta_log/{0:020d}.json" in keys
     assert f"lake/silver/t/_delta_log/{1:020d}.json" in keys

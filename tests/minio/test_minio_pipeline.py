@@ -1,22 +1,26 @@
 """MinIO mode: the whole pipeline with the landing zone and the lake in a real MinIO bucket."""
+
 import json
 
 import pytest
 
-from spark_jobs.pipeline import tasks as pipeline
-from spark_jobs.ingest.landing import stage_landing
-from tests.synthetic import DEMO, PROVINCE
 from spark_jobs.core.storage import MinioStorage
+from spark_jobs.ingest.landing import stage_landing
+from spark_jobs.pipeline import tasks as pipeline
+from tests.synthetic import DEMO
 
 pytestmark = pytest.mark.minio
 
 
 def test_pipeline_runs_against_real_minio(spark, base_settings, minio_server, monkeypatch):
     settings = minio_server.settings(base_settings, bucket="pipeline")
-    for key, value in {"LAKEHOUSE_MODE": "minio", "LAKEHOUSE_MINIO_ENDPOINT": settings.minio_endpoint,
-                       "LAKEHOUSE_MINIO_ACCESS_KEY": settings.minio_access_key,
-                       "LAKEHOUSE_MINIO_SECRET_KEY": settings.minio_secret_key,
-                       "LAKEHOUSE_MINIO_BUCKET": "pipeline"}.items():
+    for key, value in {
+        "LAKEHOUSE_MODE": "minio",
+        "LAKEHOUSE_MINIO_ENDPOINT": settings.minio_endpoint,
+        "LAKEHOUSE_MINIO_ACCESS_KEY": settings.minio_access_key,
+        "LAKEHOUSE_MINIO_SECRET_KEY": settings.minio_secret_key,
+        "LAKEHOUSE_MINIO_BUCKET": "pipeline",
+    }.items():
         monkeypatch.setenv(key, value)
     stage_landing(settings, DEMO / "landing")
     result = pipeline.run_all("2024-06-28")
@@ -29,6 +33,10 @@ def test_pipeline_runs_against_real_minio(spark, base_settings, minio_server, mo
     assert "exports/national/2024-06-28/manifest.json" in keys
     manifest = json.loads(storage.read_bytes("exports/national/2024-06-28/manifest.json"))
     assert manifest["row_count"] == 234
-    assert any(k.startswith("lake/gold/supervision_actions/_delta_log/")
-               for k in storage.client.list_objects("pipeline", prefix="lake/gold/supervision_actions/_delta_log/", recursive=True)
-               for k in [k.object_name])
+    assert any(
+        k.startswith("lake/gold/supervision_actions/_delta_log/")
+        for k in storage.client.list_objects(
+            "pipeline", prefix="lake/gold/supervision_actions/_delta_log/", recursive=True
+        )
+        for k in [k.object_name]
+    )

@@ -78,14 +78,15 @@ def read_json_page(contract: Contract, data: bytes, source_file: str, number: in
             f"invalid JSON in page {number} at line {exc.lineno} column {exc.colno} "
             f"({name}: {exc.msg})"
         ) from None
-    values = {}
+    values: dict[str, int] = {}
     for attr in PAGE_KEYS:
         path = getattr(contract.page, attr)
         raw = lookup(document, path)
-        values[attr] = _whole_number(raw)
-        if values[attr] is None:
+        whole = _whole_number(raw)
+        if whole is None:
             what = "missing" if raw is MISSING else f"not a whole number: {to_json(raw)}"
             raise _PageProblem(f"page {number} ({name}): page {attr} at {path} is {what}")
+        values[attr] = whole
     if values["number"] != number:
         raise _PageProblem(f"page file {name} holds page {values['number']}")
     if values["size"] < 1 or values["total"] < 0:
@@ -93,7 +94,7 @@ def read_json_page(contract: Contract, data: bytes, source_file: str, number: in
             f"page {number} ({name}): impossible page size {values['size']} "
             f"or total {values['total']}"
         )
-    records = lookup(document, contract.records_key)
+    records = lookup(document, contract.records_key or "")
     if records is MISSING:
         raise _PageProblem(f"page {number} ({name}): no records at {contract.records_key}")
     if records is None:

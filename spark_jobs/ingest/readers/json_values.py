@@ -74,7 +74,9 @@ def value_text(value, separator: str | None = None) -> str | None:
         return "true" if value else "false"
     if isinstance(value, list) and separator is not None:
         return separator.join(
-            "" if v is None else (to_json(v) if isinstance(v, (list, dict)) else value_text(v))
+            ""
+            if v is None
+            else (to_json(v) if isinstance(v, (list, dict)) else value_text(v) or "")
             for v in value
         )
     return to_json(value)
@@ -82,7 +84,9 @@ def value_text(value, separator: str | None = None) -> str | None:
 
 def record_values(contract: Contract, record: dict) -> dict[str, str | None]:
     """Every contract field's value in one JSON object, found by the field's `key`."""
-    return {f.name: value_text(lookup(record, f.key), f.separator) for f in contract.fields}
+    return {
+        f.name: value_text(lookup(record, f.key or f.name), f.separator) for f in contract.fields
+    }
 
 
 def kind(value) -> str:

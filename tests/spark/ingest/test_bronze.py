@@ -1,14 +1,14 @@
 """Bronze: parsing units and the landing → Delta layer on the sample deliveries."""
+
 from datetime import date
 
 import pytest
 
-from spark_jobs.ingest import bronze
 from spark_jobs.contracts import get_contract
-from spark_jobs.ingest.landing import stage_landing
-from tests.synthetic import DEMO, PROVINCE
 from spark_jobs.core.storage import LocalStorage, Storage
-from tests.synthetic import SCHEMAS
+from spark_jobs.ingest import bronze
+from spark_jobs.ingest.landing import stage_landing
+from tests.synthetic import DEMO, SCHEMAS
 
 ACTIONS = get_contract("supervision_actions", SCHEMAS)
 DAY = date(2024, 6, 28)
@@ -16,8 +16,10 @@ HEADER = ",".join(f.header for f in ACTIONS.fields)
 
 
 def _row(action_id="A1", uscc="91110000600037341L"):
-    return (f"{action_id},名称,31140000000001,行政检查,{uscc},某公司,140105,2024-06-01,01,31,"
-            "市场监管局,1431000001;1431000002,内容,张三,13812345678,2024-06-02")
+    return (
+        f"{action_id},名称,31140000000001,行政检查,{uscc},某公司,140105,2024-06-01,01,31,"
+        "市场监管局,1431000001;1431000002,内容,张三,13812345678,2024-06-02"
+    )
 
 
 def test_parse_keeps_values_as_strings_with_leading_zeros():
@@ -33,7 +35,7 @@ def test_parse_follows_headers_not_positions():
     cols = HEADER.split(",")
     values = _row().split(",")
     order = list(reversed(range(len(cols))))
-    data = (",".join(cols[i] for i in order) + "\n" + ",".join(values[i] for i in order) + "\n")
+    data = ",".join(cols[i] for i in order) + "\n" + ",".join(values[i] for i in order) + "\n"
     table = bronze.parse_delivery(ACTIONS, data.encode("gbk"), "f.csv")
     assert table.column("action_id").to_pylist() == ["A1"]
     assert table.column("entity_uscc").to_pylist() == ["91110000600037341L"]
@@ -47,11 +49,17 @@ def test_short_row_is_kept_with_a_parse_error():
     assert table.column("_row_number").to_pylist() == [1, 2]
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "f.csv: empty file"),
-    ("行为编号,行为名称\nA1,x\n".encode("gbk"), "f.csv: header lacks column(s) 监管事项目录编码 (item_code)"),
-    (HEADER.encode("gbk") + b"\n\xff\xfe\xfd\n", "f.csv: not valid gb18030 at byte"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "f.csv: empty file"),
+        (
+            "行为编号,行为名称\nA1,x\n".encode("gbk"),
+            "f.csv: header lacks column(s) 监管事项目录编码 (item_code)",
+        ),
+        (HEADER.encode("gbk") + b"\n\xff\xfe\xfd\n", "f.csv: not valid gb18030 at byte"),
+    ],
+)
 def test_unreadable_files_are_rejected_with_file_and_reason(data, message):
     with pytest.raises(bronze.FileRejected, match=message.replace("(", r"\(").replace(")", r"\)")):
         bronze.parse_delivery(ACTIONS, data, "f.csv")
@@ -64,8 +72,9 @@ def test_ingest_samples_then_skip_them_on_rerun(spark, lake):
     storage.write_bytes(f"landing/supervision_actions/{DAY}/zz_broken.csv", b"\xff\xfe garbage")
     # the same content as a good file under another name: recognised as a re-delivery
     first = storage.list(f"landing/supervision_actions/{DAY}")[0]
-    storage.write_bytes(f"landing/supervision_actions/{DAY}/zz_resent.csv",
-                        storage.read_bytes(first))
+    storage.write_bytes(
+        f"landing/supervision_actions/{DAY}/zz_resent.csv", storage.read_bytes(first)
+    )
 
     results = bronze.ingest(spark, lake, ACTIONS, DAY)
     by_status = {}
@@ -75,12 +84,16 @@ def test_ingest_samples_then_skip_them_on_rerun(spark, lake):
     assert sum(r.rows for r in by_status["ingested"]) == 240
     assert [r.source_file.rsplit("/", 1)[1] for r in by_status["rejected"]] == ["zz_broken.csv"]
     assert "zz_broken.csv: not valid gb18030" in by_status["rejected"][0].reason
-    assert [r.source_file.rsplit("/", 1)[1] for r in by_status["skipped_duplicate"]] == ["zz_resent.csv"]
+    assert [r.source_file.rsplit("/", 1)[1] for r in by_status["skipped_duplicate"]] == [
+        "zz_resent.csv"
+    ]
 
     table = spark.table("bronze.supervision_actions")
     assert table.count() == 240
     assert table.select("_file_sha256").distinct().count() == 4
-    history = spark.sql(f"DESCRIBE HISTORY delta.`{lake.table_path('bronze', 'supervision_actions')}`")
+    history = spark.sql(
+        f"DESCRIBE HISTORY delta.`{lake.table_path('bronze', 'supervision_actions')}`"
+    )
     assert history.count() == 4  # one commit per file
 
     again = bronze.ingest(spark, lake, ACTIONS, DAY)
@@ -111,9 +124,12 @@ def test_a_reader_failure_is_recorded_as_rejected(tmp_path, monkeypatch):
 
     monkeypatch.setattr(bronze, "read_delivery", boom)
     rows = []
-    result = bronze.ingest_file(None, None, ACTIONS, storage, "supervision_actions/x.csv", DAY,
-                                {}, rows)
+    result = bronze.ingest_file(
+        None, None, ACTIONS, storage, "supervision_actions/x.csv", DAY, {}, rows
+    )
     assert result.status == "rejected"
-    assert result.reason == ("supervision_actions/x.csv: cannot be read "
-                             "(RecursionError: maximum recursion depth exceeded)")
+    assert result.reason == (
+        "supervision_actions/x.csv: cannot be read "
+        "(RecursionError: maximum recursion depth exceeded)"
+    )
     assert [(r["status"], r["reason"]) for r in rows] == [("rejected", result.reason)]

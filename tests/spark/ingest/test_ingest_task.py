@@ -1,4 +1,5 @@
 """`ingest_source`, the function every ingest DAG calls, against a real lake."""
+
 from __future__ import annotations
 
 from spark_jobs.core.storage import Storage
@@ -34,8 +35,10 @@ def test_ingest_source_lands_one_small_source(spark, lake):
     assert bad["outcome"] == "all_rejected"
     assert bad["counts"] == {"ingested": 0, "skipped_duplicate": 0, "rejected": 1}
     assert "broken.csv" in bad["files"][0]["reason"]
-    logged = spark.sql("SELECT status, reason FROM ops.batch_log "
-                       f"WHERE source = '{SOURCE}' AND source_file LIKE '%broken.csv'").collect()
+    logged = spark.sql(
+        "SELECT status, reason FROM ops.batch_log "
+        f"WHERE source = '{SOURCE}' AND source_file LIKE '%broken.csv'"
+    ).collect()
     assert [r.status for r in logged] == ["rejected"]
 
     assert ingest_source(SOURCE, "2024-06-30", settings=lake, spark=spark)["outcome"] == "no_files"

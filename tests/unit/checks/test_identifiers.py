@@ -1,28 +1,44 @@
 """Identifier checks against the known answers of docs/national_rules.md#known-answers."""
+
 import pytest
 from stdnum.cn import uscc as stdnum_uscc
 
-from spark_jobs.checks.identifiers import (current_divisions, division_problem, id_number_problem,
-                                           uscc_problem, uscc_with_check)
+from spark_jobs.checks.identifiers import (
+    current_divisions,
+    division_problem,
+    id_number_problem,
+    uscc_problem,
+    uscc_with_check,
+)
 from spark_jobs.checks.masking import mask_name, mask_phone, tokenise
 
 
-@pytest.mark.parametrize("code", ["91110000600037341L", "91350100M000100Y43",
-                                  "913303275586060950", "91330105MA2KER1H4N",
-                                  "91320412MA1NMRK6X6"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "91110000600037341L",
+        "91350100M000100Y43",
+        "913303275586060950",
+        "91330105MA2KER1H4N",
+        "91320412MA1NMRK6X6",
+    ],
+)
 def test_valid_usccs(code):
     assert uscc_problem(code) is None
     assert stdnum_uscc.is_valid(code)  # and the maintained library agrees
 
 
-@pytest.mark.parametrize("code, reason", [
-    ("91350100M000100Y4A", "check character 'A' should be '3'"),
-    ("91110000600037341X", "check character 'X' should be 'L'"),
-    ("9111000060003734", "length 16, expected 18"),
-    ("91110000600037341l", "characters outside the GB 32100 alphabet"),
-    ("9111000060003734IL", "characters outside the GB 32100 alphabet"),
-    ("", "empty"),
-])
+@pytest.mark.parametrize(
+    "code, reason",
+    [
+        ("91350100M000100Y4A", "check character 'A' should be '3'"),
+        ("91110000600037341X", "check character 'X' should be 'L'"),
+        ("9111000060003734", "length 16, expected 18"),
+        ("91110000600037341l", "characters outside the GB 32100 alphabet"),
+        ("9111000060003734IL", "characters outside the GB 32100 alphabet"),
+        ("", "empty"),
+    ],
+)
 def test_invalid_usccs_name_the_problem(code, reason):
     assert reason in uscc_problem(code)
 
@@ -44,11 +60,17 @@ def test_check_character_known_answer():
     assert uscc_with_check("91110000600037341") == "91110000600037341L"
 
 
-@pytest.mark.parametrize("code, problem", [
-    ("110105", None), ("140105", None),
-    ("110103", "retired division code"), ("999999", "not in the GB/T 2260 code table"),
-    ("1401", "not 6 digits"), ("14010A", "not 6 digits"),
-])
+@pytest.mark.parametrize(
+    "code, problem",
+    [
+        ("110105", None),
+        ("140105", None),
+        ("110103", "retired division code"),
+        ("999999", "not in the GB/T 2260 code table"),
+        ("1401", "not 6 digits"),
+        ("14010A", "not 6 digits"),
+    ],
+)
 def test_division_codes(code, problem):
     result = division_problem(code)
     assert (result is None) if problem is None else (problem in result)
@@ -69,14 +91,17 @@ def test_masks_and_tokens():
     assert tokenise(None, "k") is None
 
 
-@pytest.mark.parametrize("number, problem", [
-    ("11010519491231002X", None),
-    ("360426199101010071", None),
-    ("110105194912310021", "check character '1' should be 'X'"),
-    ("11010519491231002x", "not 17 digits and a check character"),
-    ("110105194902300020", "impossible birth date 19490230"),
-    ("99999919491231002", "not 17 digits and a check character"),
-])
+@pytest.mark.parametrize(
+    "number, problem",
+    [
+        ("11010519491231002X", None),
+        ("360426199101010071", None),
+        ("110105194912310021", "check character '1' should be 'X'"),
+        ("11010519491231002x", "not 17 digits and a check character"),
+        ("110105194902300020", "impossible birth date 19490230"),
+        ("99999919491231002", "not 17 digits and a check character"),
+    ],
+)
 def test_id_numbers(number, problem):
     result = id_number_problem(number)
     assert (result is None) if problem is None else (problem in result)
