@@ -106,6 +106,17 @@ def _with_lineage(
     return table.select(contract.field_names + LINEAGE)
 
 
+def bronze_rows(contract: Contract, data: bytes, key: str, delivery_date: date) -> pa.Table:
+    """A single-file delivery as bronze would store it (the reader's columns plus lineage),
+    without writing anything: what silver's rule scenarios validate in memory."""
+    sha = _sha256(data)
+    table = read_delivery(contract, data, key)
+    n = table.num_rows
+    return _with_lineage(
+        contract, table, [key] * n, [sha] * n, batch_id_for(contract, sha), delivery_date
+    )
+
+
 def _append(spark, settings: Settings, contract: Contract, table: pa.Table, sha: str) -> None:
     """One Delta commit; a retry with the same content (same txnAppId) is a no-op."""
     path = settings.table_path("bronze", contract.name)
