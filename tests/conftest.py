@@ -15,7 +15,8 @@ Tiers are folders, and each test gets its folder's marker automatically:
 | `tests/minio/` | `minio` | the real MinIO server (started and stopped by the fixture) |
 | `tests/e2e/` | `e2e` | the README's main command, twice |
 
-`quick` marks the unit and spark tiers: `bash infra/test.sh -m quick`.
+`quick` marks the unit and spark tiers except tests marked `slow` (the whole-province
+ingests and the longer layer runs): `bash infra/test.sh -m quick`, under 3 minutes warm.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ HERE = Path(__file__).resolve().parent
 def pytest_configure(config):
     for tier in TIERS:
         config.addinivalue_line("markers", f"{tier}: tests under tests/{tier}/ (see conftest.py)")
-    config.addinivalue_line("markers", "quick: the unit and spark tiers (under 3 minutes warm)")
+    config.addinivalue_line("markers", "quick: the unit and spark tiers minus `slow` (under 3 min)")
+    config.addinivalue_line("markers", "slow: a spark-tier test left out of the quick tier")
     config.addinivalue_line("markers", "scenario: a rule scenario folder under tests/scenarios/")
 
 
@@ -57,7 +59,7 @@ def pytest_collection_modifyitems(config, items):
                 f"{item.nodeid}: a unit test must not start Spark; move it to tests/spark/"
             )
         item.add_marker(tier)
-        if tier in QUICK:
+        if tier in QUICK and item.get_closest_marker("slow") is None:
             item.add_marker("quick")
 
 

@@ -65,6 +65,7 @@ def test_unreadable_files_are_rejected_with_file_and_reason(data, message):
         bronze.parse_delivery(ACTIONS, data, "f.csv")
 
 
+@pytest.mark.slow
 def test_ingest_samples_then_skip_them_on_rerun(spark, lake):
     stage_landing(lake, DEMO / "landing")
     storage = Storage.for_settings(lake)

@@ -14,6 +14,8 @@ from spark_jobs.ingest import bronze
 from spark_jobs.ingest.landing import stage_landing
 from tests.synthetic import PROVINCE, SCHEMAS
 
+pytestmark = pytest.mark.slow  # a whole delivery through Delta: not in the quick tier
+
 DAY = date(2024, 6, 28)
 STATUS = {
     "file_rejected": "rejected",

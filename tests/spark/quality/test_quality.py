@@ -203,6 +203,7 @@ def test_suite_refuses_value_revealing_expectations_on_personal_columns(tmp_path
 
 
 # --- the gate, on Spark -----------------------------------------------------------------------
+@pytest.mark.slow
 def test_clean_silver_passes_and_builds_data_docs(spark, lake):
     write_silver(
         spark, lake, "supervision_actions", [action(i) for i in range(1, 4)], ACTIONS_SCHEMA

@@ -14,6 +14,8 @@ from spark_jobs.ingest.landing import stage_landing
 from spark_jobs.silver import build as silver
 from tests.synthetic import DEMO, SCHEMAS
 
+pytestmark = pytest.mark.slow  # a whole delivery through Delta: not in the quick tier
+
 DAY = date(2024, 6, 28)
 ITEMS, ACTIONS = (
     get_contract("supervision_items", SCHEMAS),
