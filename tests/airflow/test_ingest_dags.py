@@ -7,15 +7,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import date
 
 import pytest
 
 from common.assets import bronze_asset
-from spark_jobs.contracts import all_contracts, get_contract
+from spark_jobs.contracts import all_contracts
 from spark_jobs.core.settings import REPO_ROOT
-from spark_jobs.ingest.task import summarize
 from tests.synthetic import SCHEMAS
+from tests.unit.ingest.helpers import summary_of
 
 DAG_FILE = REPO_ROOT / "dags" / "ingest_sources.py"
 SOURCE = "supervision_items"  # small: one UTF-8 CSV of the sample deliveries
@@ -111,21 +110,6 @@ def test_dag_file_has_no_spark_code_and_parses_without_spark():
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
-def _summary(statuses_rows):
-    from spark_jobs.ingest.bronze import FileResult
-
-    results = [
-        FileResult(
-            f"{SOURCE}/2024-06-28/f{i}.csv",
-            status,
-            rows,
-            reason="bad" if status == "rejected" else None,
-        )
-        for i, (status, rows) in enumerate(statuses_rows)
-    ]
-    return summarize(get_contract(SOURCE, SCHEMAS), date(2024, 6, 28), results)
-
-
 @pytest.mark.parametrize(
     "files, expected",
     [
@@ -142,7 +126,7 @@ def test_task_state_and_asset_event_follow_the_outcome(bag, monkeypatch, files, 
 
     import spark_jobs.ingest.task as ingest_task
 
-    summary = _summary(files)
+    summary = summary_of(files)
     monkeypatch.setattr(ingest_task, "ingest_source", lambda source, ds: summary)
     pushed = {}
 

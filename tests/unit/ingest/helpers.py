@@ -4,9 +4,12 @@ from YAML text, and paged JSON dumps built in memory."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
-from spark_jobs.contracts import Contract, load_contract
+from spark_jobs.contracts import Contract, get_contract, load_contract
+from spark_jobs.ingest.task import summarize
+from tests.synthetic import SCHEMAS
 
 CSV_YAML = """
 name: t_csv
@@ -88,3 +91,19 @@ def dump_files(dump: str, total: int, size: int, skip=(), records_total=None) ->
         for n in range(1, pages + 1)
         if n not in skip
     ]
+
+
+def summary_of(statuses_rows, source: str = "supervision_items"):
+    """The ingest summary of one run whose files ended as `statuses_rows` [(status, rows)]."""
+    from spark_jobs.ingest.bronze import FileResult
+
+    results = [
+        FileResult(
+            f"{source}/2024-06-28/f{i}.csv",
+            status,
+            rows,
+            reason="bad" if status == "rejected" else None,
+        )
+        for i, (status, rows) in enumerate(statuses_rows)
+    ]
+    return summarize(get_contract(source, SCHEMAS), date(2024, 6, 28), results)

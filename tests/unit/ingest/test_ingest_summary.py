@@ -3,30 +3,11 @@ event), from the per-file results alone: no Spark, no Airflow."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from spark_jobs.contracts import get_contract
-from spark_jobs.ingest.task import summarize
-from tests.synthetic import SCHEMAS
+from tests.unit.ingest.helpers import summary_of
 
 SOURCE = "supervision_items"
-
-
-def _summary(statuses_rows):
-    from spark_jobs.ingest.bronze import FileResult
-
-    results = [
-        FileResult(
-            f"{SOURCE}/2024-06-28/f{i}.csv",
-            status,
-            rows,
-            reason="bad" if status == "rejected" else None,
-        )
-        for i, (status, rows) in enumerate(statuses_rows)
-    ]
-    return summarize(get_contract(SOURCE, SCHEMAS), date(2024, 6, 28), results)
 
 
 @pytest.mark.parametrize(
@@ -41,4 +22,4 @@ def _summary(statuses_rows):
     ],
 )
 def test_outcomes(files, outcome):
-    assert _summary(files)["outcome"] == outcome
+    assert summary_of(files)["outcome"] == outcome
