@@ -7,7 +7,7 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-bash infra/setup.sh > /dev/null
+bash infra/setup.sh
 BIN=.venv/bin
 status=0
 step() { echo "lint: $*"; "$@" || status=1; }
