@@ -11,7 +11,6 @@ from airflow.sdk import CronDataIntervalTimetable
 # concurrent commits S3A cannot arbitrate (docs/pitfalls.md). `infra/main.sh` creates it;
 # a scheduler does not run tasks of a pool that does not exist; `airflow dags test` ignores pools.
 SPARK_POOL = "lakehouse_spark"
-SPARK_POOL_SLOTS = 1
 
 DEFAULT_ARGS = {
     "owner": "data-engineering",
