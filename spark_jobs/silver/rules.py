@@ -1,6 +1,6 @@
 """The contract's rules as Spark expressions: typed values and the problems of each row.
 
-For each field, `typed_value` is the value silver stores (a date parsed with `try_to_date`, a
+For each field, `typed.typed_value` is the value silver stores (a date parsed with `try_to_date`, a
 code for a delivered label, a list split on its separator, a number by `try_cast`: ANSI mode
 stays on, so a bad value becomes null here instead of failing the job, docs/pitfalls.md), and
 `field_problems` gives one reason string per broken rule. `validate` puts them together: every
@@ -13,7 +13,6 @@ vectorised (pandas) UDF per function; silver's masks use the same helper.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -25,8 +24,8 @@ from spark_jobs.checks.identifiers import division_problem, id_number_problem, u
 from spark_jobs.contracts import Contract, Field
 from spark_jobs.contracts.loader import DELIVERY_DATE
 from spark_jobs.silver.standardise import standardise
+from spark_jobs.silver.typed import DEFAULT_DATE_FORMAT, typed_value
 
-DEFAULT_DATE_FORMAT = "yyyy-MM-dd"
 FUTURE = "in the future: after the delivery date"
 PARSE_ERROR_FIELD = "_row"  # the `field` of the one problem of a row that could not be split
 
@@ -56,28 +55,6 @@ CHECKS = {
 def _problem(condition: Column, reason: Column | str) -> Column:
     reason = F.lit(reason) if isinstance(reason, str) else reason
     return F.when(condition, reason)
-
-
-def typed_value(f: Field, raw: Column) -> Column:
-    """The value silver stores for `raw` (null when it cannot be typed)."""
-    if f.type == "date":
-        return F.coalesce(
-            *[F.try_to_date(raw, fmt) for fmt in (f.formats or (DEFAULT_DATE_FORMAT,))]
-        )
-    if f.type == "code":
-        if f.delivered_as == "label":
-            mapping = F.create_map(*[F.lit(x) for kv in f.codes.items() for x in (kv[1], kv[0])])
-            return F.element_at(mapping, raw) if f.codes else raw
-        return F.when(raw.isin(list(f.codes)), raw)
-    if f.type == "list":
-        separator = re.escape(f.separator or ";")  # split takes a regex: `|` is a separator
-        parts = F.transform(F.split(raw, separator), lambda x: F.trim(x))
-        return F.when(raw.isNotNull(), F.filter(parts, lambda x: x != ""))
-    if f.type == "integer":
-        return raw.try_cast("bigint")
-    if f.type == "decimal":
-        return raw.try_cast("decimal(20,2)")
-    return raw
 
 
 def _shown(f: Field, raw: Column) -> Column:
