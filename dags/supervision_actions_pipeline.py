@@ -1,8 +1,10 @@
 """Supervision actions from bronze to the national export, whenever their bronze tables change.
 
-Scheduled on data, not on the clock: a run starts when `ingest_supervision_items` or
-`ingest_supervision_actions` publishes new rows to its bronze Asset (those DAGs are bronze's only
-producers). Thin on purpose: each task calls one function in `spark_jobs.pipeline.tasks`, where
+Scheduled on data, not on the clock: a run starts when any ingest DAG (`ingest_<source>`, one
+per contract) publishes new rows to its bronze Asset (those DAGs are bronze's only producers).
+Silver and the quality gate cover every source; gold and the export cover the sources gold
+reads today (the catalog and the actions), and the gate of another source never holds them
+back. Thin on purpose: each task calls one function in `spark_jobs.pipeline.tasks`, where
 the work and its tests live. Tasks are idempotent, so retries and re-runs are safe.
 
 The run's delivery date is its logical date when it has one (`airflow dags test <dag> <date>`,
@@ -12,16 +14,20 @@ events (`common.assets.run_date`).
 
 from __future__ import annotations
 
-from airflow.sdk import chain, dag, task
+from airflow.sdk import AssetAny, chain, dag, task
 
 from common.assets import NATIONAL_EXPORT, bronze_asset, gold_asset, run_date, silver_asset
 from common.defaults import DEFAULT_ARGS, START_DATE
 from common.xcom import to_xcom
+from spark_jobs.contracts import source_contracts
+from spark_jobs.core.settings import Settings
 
+# Parse-time: YAML only. Every contract's silver table; gold reads SOURCES.
+ALL_SOURCES = [name for name, _, _ in source_contracts(Settings.from_env().contract_dir)]
 SOURCES = ("supervision_items", "supervision_actions")
 # The functions of spark_jobs.pipeline.tasks, in order, with the tables each one writes.
 TASKS = {
-    "build_silver": [silver_asset(s) for s in SOURCES] + [silver_asset("quarantine")],
+    "build_silver": [silver_asset(s) for s in ALL_SOURCES] + [silver_asset("quarantine")],
     "quality_gate": [],
     "build_gold": [gold_asset(s) for s in SOURCES] + [gold_asset("coverage_rate")],
     "export_national": [NATIONAL_EXPORT],
@@ -43,7 +49,7 @@ def _pipeline_task(name: str):
 @dag(
     dag_id="supervision_actions_pipeline",
     description="监管行为: bronze → silver → quality gate → gold (dbt) → export",
-    schedule=(bronze_asset("supervision_items") | bronze_asset("supervision_actions")),
+    schedule=AssetAny(*[bronze_asset(s) for s in ALL_SOURCES]),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,  # one writer per Delta table (docs/pitfalls.md: S3A has no commit lock)

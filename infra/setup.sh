@@ -6,6 +6,8 @@
 #                  plus this project installed editable (pyproject.toml): no sys.path edits anywhere
 #   .cache/jars/   Delta, hadoop-aws and the AWS SDK bundle, resolved by Maven from infra/pom.xml
 #   .cache/bin/    the MinIO server, built with `go install` at the version pinned below
+#   system         Debian's chromium and a CJK font (apt-get), for the quality report's browser
+#                  test (Playwright drives /usr/bin/chromium; its own browser download is not used)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -51,4 +53,46 @@ else
   echo "setup: building the MinIO server with go install ($MINIO_MODULE)"
   GOBIN="$ROOT/.cache/bin" CGO_ENABLED=0 go install "$MINIO_MODULE"
   stamp_set minio "$MINIO_MODULE"
+fi
+
+# 4. Headless browser for the quality report's test ------------------------------------------------
+# Debian's chromium + fonts-noto-cjk (the report's Chinese labels), installed only when missing;
+# `apt-get update` runs only when the package lists do not know them yet. Works as root (no sudo
+# needed) or through sudo. Where apt-get (or root) is not available the reason is written to
+# .cache/browser_unavailable and the browser tests skip with it; without that file they fail.
+BROWSER_PACKAGES="chromium fonts-noto-cjk"
+browser_ready() {
+  [ -x /usr/bin/chromium ] \
+    && dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed"
+}
+browser_unavailable() {
+  echo "setup: WARNING: $1; the quality report's browser tests will skip" >&2
+  echo "$1" > .cache/browser_unavailable
+}
+if browser_ready && stamp_ok browser "$BROWSER_PACKAGES"; then
+  echo "setup: chromium and CJK fonts up to date"
+elif ! browser_ready && ! command -v apt-get >/dev/null 2>&1; then
+  browser_unavailable "no apt-get on this machine: install chromium (/usr/bin/chromium) and fonts-noto-cjk by hand"
+elif ! browser_ready && [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null 2>&1; then
+  browser_unavailable "installing chromium and fonts-noto-cjk with apt-get needs root or sudo"
+else
+  if ! browser_ready; then
+    echo "setup: installing $BROWSER_PACKAGES with apt-get"
+    as_root=""
+    [ "$(id -u)" = 0 ] || as_root=sudo
+    # shellcheck disable=SC2086  # the package list is meant to split
+    apt_install() {
+      $as_root env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends $BROWSER_PACKAGES >/dev/null
+    }
+    if ! apt-cache show $BROWSER_PACKAGES >/dev/null 2>&1; then
+      $as_root apt-get update -qq
+    fi
+    # lists that are known but stale point at removed versions: update once and retry
+    apt_install || { $as_root apt-get update -qq && apt_install; }
+    browser_ready || { echo "setup: apt-get did not install $BROWSER_PACKAGES" >&2; exit 1; }
+  fi
+  rm -f .cache/browser_unavailable
+  stamp_set browser "$BROWSER_PACKAGES"
+  echo "setup: chromium and CJK fonts installed"
 fi

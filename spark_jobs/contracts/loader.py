@@ -7,13 +7,25 @@ validation, masking and the docs all read it, so a source changes in one place.
 from __future__ import annotations
 
 import codecs
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-FIELD_TYPES = {"string", "code", "date", "list", "integer", "decimal"}
+FIELD_TYPES = {"string", "code", "date", "timestamp", "list", "integer", "decimal"}
+TIME_TYPES = {"date", "timestamp"}  # parsed with `formats`; `not_before` / `not_after` apply
+# `formats` entry for an Excel serial day number (days since 1899-12-30; a fraction is the time)
+EXCEL_SERIAL = "excel_serial"
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # of a timestamp field delivered without an offset
+# `standardise` steps (docs/contract_format.md), applied in this order whatever the listed order
+STANDARDISE_STEPS = ("strip_label", "upper_check", "legacy_id", "amount")
+# the steps a field gets when it does not list its own, by `check`
+DEFAULT_STEPS = {
+    "uscc": ("strip_label", "upper_check"),
+    "id_number": ("strip_label", "upper_check", "legacy_id"),
+}
 PII_CLASSES = {"none", "identifier", "contact", "name"}
 FORMATS = ("csv", "xlsx", "jsonl", "json_pages")
 BY_HEADER = {"csv", "xlsx"}  # columns found by their delivered header
@@ -57,13 +69,17 @@ class Field:
     check: str | None = None
     codes: dict[str, str] = field(default_factory=dict)
     delivered_as: str = "label"  # for codes: is the delivered value the label or the code?
-    formats: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()  # date/timestamp: Spark patterns (or EXCEL_SERIAL), in order
+    timezone: str | None = None  # timestamp: zone of a value without an offset
+    standardise: tuple[str, ...] = ()  # the steps to apply (defaults from `check` resolved)
     separator: str | None = None
     min_items: int | None = None
     item_pattern: str | None = None
     not_before: str | None = None
     not_after: str | None = None  # another date field, or DELIVERY_DATE
     pii: str = "none"
+    # free text (content, remarks): personal data inside it is masked before it leaves silver
+    free_text: bool = False
     references: dict[str, str] | None = None
     description: dict[str, str] = field(default_factory=dict)
     key: str | None = None  # jsonl/json_pages: record key, dotted for nested (`data.code`)
@@ -158,9 +174,76 @@ def _field(contract: str, fmt: str, raw: dict) -> Field:
     values = dict(raw)
     values.setdefault("header", None)
     values["codes"] = {str(k): str(v) for k, v in (raw.get("codes") or {}).items()}
-    values["formats"] = tuple(raw.get("formats") or ())
+    values["formats"] = _formats(where, raw)
+    values["timezone"] = _timezone(where, raw)
+    values["standardise"] = _steps(where, raw)
     values["pii"] = pii
     return Field(**values)
+
+
+def _formats(where: str, raw: dict) -> tuple[str, ...]:
+    """`formats`: a list of Spark datetime patterns (or `excel_serial`) on a date/timestamp."""
+    formats = raw.get("formats")
+    if formats is None:
+        return ()
+    if raw["type"] not in TIME_TYPES:
+        raise ContractError(f"{where}: `formats` applies to date and timestamp fields only")
+    if not isinstance(formats, list) or not all(_text(x) for x in formats):
+        raise ContractError(
+            f"{where}: `formats` must be a list of Spark datetime patterns "
+            f"(e.g. ['yyyy-MM-dd', 'yyyy/M/d', {EXCEL_SERIAL}]), got {formats!r}"
+        )
+    if len(set(formats)) != len(formats):
+        raise ContractError(f"{where}: `formats` lists a pattern twice: {formats!r}")
+    return tuple(formats)
+
+
+def _timezone(where: str, raw: dict) -> str | None:
+    """`timezone` of a timestamp field (default DEFAULT_TIMEZONE), an IANA zone name."""
+    tz = raw.get("timezone")
+    if raw["type"] != "timestamp":
+        if tz is not None:
+            raise ContractError(f"{where}: `timezone` applies to timestamp fields only")
+        return None
+    if tz is None:
+        return DEFAULT_TIMEZONE
+    try:
+        zoneinfo.ZoneInfo(str(tz))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ContractError(
+            f"{where}: unknown timezone {tz!r} (an IANA zone name such as {DEFAULT_TIMEZONE!r})"
+        ) from None
+    return str(tz)
+
+
+def _steps(where: str, raw: dict) -> tuple[str, ...]:
+    """The field's standardisation steps: its `standardise` list, else the defaults of its
+    `check`; returned in the order they run (STANDARDISE_STEPS)."""
+    steps = raw.get("standardise")
+    if steps is None:
+        return DEFAULT_STEPS.get(raw.get("check") or "", ())
+    if not isinstance(steps, list) or not all(isinstance(x, str) for x in steps):
+        raise ContractError(
+            f"{where}: `standardise` must be a list of steps {list(STANDARDISE_STEPS)}, "
+            f"got {steps!r}"
+        )
+    unknown = [x for x in steps if x not in STANDARDISE_STEPS]
+    if unknown:
+        raise ContractError(
+            f"{where}: unknown standardise step(s) {unknown} (known: {list(STANDARDISE_STEPS)})"
+        )
+    if len(set(steps)) != len(steps):
+        raise ContractError(f"{where}: `standardise` lists a step twice: {steps!r}")
+    if "legacy_id" in steps and raw.get("check") != "id_number":
+        raise ContractError(
+            f"{where}: standardise step `legacy_id` (15 → 18 digits, GB 11643) needs "
+            "`check: id_number`"
+        )
+    if "amount" in steps and raw["type"] != "decimal":
+        raise ContractError(
+            f"{where}: standardise step `amount` applies to decimal fields, not {raw['type']}"
+        )
+    return tuple(x for x in STANDARDISE_STEPS if x in steps)
 
 
 def _text(value) -> bool:
@@ -217,24 +300,32 @@ def _format_keys(name: str, fmt: str, raw: dict) -> dict:
     return out
 
 
-def _check_not_after(contract: str, fields: tuple[Field, ...]) -> None:
-    """`not_after` is set on a date field and names another date field or `delivery_date`."""
-    dates = {f.name for f in fields if f.type == "date"}
+def _check_bounds(contract: str, fields: tuple[Field, ...]) -> None:
+    """`not_after` / `not_before` are set on a date or timestamp field and name another date
+    or timestamp field (`not_after` also `delivery_date`). A timestamp is compared with a date
+    by its local date (in its `timezone`), with another timestamp as an instant."""
+    times = {f.name for f in fields if f.type in TIME_TYPES}
     for f in fields:
-        if f.not_after is None:
-            continue
-        where = f"{contract}.{f.name}"
-        if f.type != "date":
-            raise ContractError(f"{where}: `not_after` applies to date fields, not {f.type}")
-        target = f.not_after
-        if target == DELIVERY_DATE:
-            continue
-        if not isinstance(target, str) or target == f.name or target not in dates:
-            others = sorted(dates - {f.name})
-            raise ContractError(
-                f"{where}: `not_after: {target!r}` must be {DELIVERY_DATE!r} (the "
-                f"batch's delivery date) or another date field {others}"
-            )
+        for key in ("not_after", "not_before"):
+            target = getattr(f, key)
+            if target is None:
+                continue
+            where = f"{contract}.{f.name}"
+            if f.type not in TIME_TYPES:
+                raise ContractError(
+                    f"{where}: `{key}` applies to date and timestamp fields, not {f.type}"
+                )
+            if key == "not_after" and target == DELIVERY_DATE:
+                continue
+            if not isinstance(target, str) or target == f.name or target not in times:
+                others = sorted(times - {f.name})
+                allowed = (
+                    f"{DELIVERY_DATE!r} (the batch's delivery date) or another date or "
+                    f"timestamp field {others}"
+                    if key == "not_after"
+                    else f"another date or timestamp field {others}"
+                )
+                raise ContractError(f"{where}: `{key}: {target!r}` must be {allowed}")
 
 
 def load_contract(path: Path) -> Contract:
@@ -263,7 +354,7 @@ def load_contract(path: Path) -> Contract:
         dupes = sorted({v for v in values if values.count(v) > 1})
         if dupes:
             raise ContractError(f"{name}: duplicate field {attr}(s) {dupes}")
-    _check_not_after(name, fields)
+    _check_bounds(name, fields)
     names = [f.name for f in fields]
     for key in raw.get("natural_key", []):
         if key not in names:

@@ -29,6 +29,11 @@ SCHEMA = T.StructType(
         T.StructField("rows_read", T.LongType(), True),
         T.StructField("rows_accepted", T.LongType(), True),
         T.StructField("rows_quarantined", T.LongType(), True),
+        # silver: rows a later row of the same key in the same delivery replaced
+        T.StructField("rows_superseded", T.LongType(), True),
+        T.StructField("rows_warned", T.LongType(), True),  # silver: kept, with a warning
+        # silver: held for a missing reference, released when it arrived (later build)
+        T.StructField("rows_released", T.LongType(), True),
         T.StructField("reason", T.StringType(), True),
         T.StructField("recorded_at", T.TimestampType(), False),
     ]

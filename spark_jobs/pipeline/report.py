@@ -11,15 +11,17 @@ def render(summary: dict) -> str:
     out += [f"  {name:<34} {count:>8}" for name, count in summary["rows"].items()]
     out += [
         "",
-        f"Quarantined (silver.quarantine, one row per problem): {summary['quarantine_rows']}",
+        "Quarantined (silver.quarantine, one row per problem of a rejected row): "
+        f"{summary['quarantine_rows']}",
         "",
-        "Files per source and stage (rows read = accepted + quarantined):",
+        "Files per source and stage (silver: rows read = accepted + quarantined + superseded):",
     ]
     for r in summary["operations"]:
         out.append(
             f"  {r['source']:<20} {r['stage']:<7} {r['status']:<18} files {r['files']:>3}"
             f"  read {r['read'] or 0:>6}  accepted {r['accepted'] if r['accepted'] is not None else '-':>6}"
             f"  quarantined {r['quarantined'] if r['quarantined'] is not None else '-':>5}"
+            f"  superseded {r.get('superseded') if r.get('superseded') is not None else '-':>4}"
         )
     out += ["", "Coverage of catalog items by supervision actions (gold.coverage_rate):"]
     for c in summary["coverage"]:
@@ -34,6 +36,8 @@ def render(summary: dict) -> str:
         "",
         f"National export:  {summary['export']}",
         f"Data Docs:        {summary['data_docs']}",
+        f"Quality report:   {summary.get('quality_report', '-')}",
+        f"Rejection lists:  {len(summary.get('rejection_workbooks') or {})} workbook(s) beside it",
         f"Lake (Delta):     {summary['lake']}",
         "Query by name:    infra/spark-sql -e 'SELECT * FROM gold.coverage_rate'",
     ]

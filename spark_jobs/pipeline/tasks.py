@@ -11,14 +11,15 @@ import json
 import sys
 from datetime import date
 
-from spark_jobs.contracts import build_order, get_contract
+from spark_jobs.contracts import all_contracts, build_order
 from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
 from spark_jobs.core.storage import Storage
 from spark_jobs.exports import national as export
 from spark_jobs.silver import build as silver
 
-# The sources this pipeline carries to gold; bronze is written by their ingest DAGs.
+# The sources gold (dbt) reads today; silver and the gate cover every contract.
+# Bronze is written by the ingest DAGs only.
 SOURCES = ("supervision_items", "supervision_actions")
 
 
@@ -29,28 +30,46 @@ def _ctx(run_date: str | date):
 
 
 def _contracts(settings: Settings):
-    """This pipeline's contracts in build order (a table after those it references)."""
-    return build_order([get_contract(n, settings.contract_dir) for n in SOURCES])
+    """Every contract in build order (a table after those it references)."""
+    return build_order(all_contracts(settings.contract_dir))
+
+
+def _has_table(spark, settings: Settings, layer: str, name: str) -> bool:
+    from delta.tables import DeltaTable
+
+    return DeltaTable.isDeltaTable(spark, settings.table_path(layer, name))
 
 
 def build_silver(run_date) -> dict:
+    """Silver for every source with bronze batches not yet in silver."""
     settings, spark, _ = _ctx(run_date)
-    return {c.name: silver.build(spark, settings, c) for c in _contracts(settings)}
+    return {
+        c.name: silver.build(spark, settings, c)
+        for c in _contracts(settings)
+        if _has_table(spark, settings, "bronze", c.name)
+    }
 
 
 def quality_gate(run_date) -> dict:
-    """Run every source's gate, then fail if any failed (one run shows all the problems)."""
+    """Run the gate of every silver table, each on its own: a failing source is reported and
+    does not stop the others. The task fails only when a source gold reads (`SOURCES`) failed,
+    so gold is never built on a table that failed its gate; the other failures are in the
+    result, the Data Docs and the quality report."""
     from spark_jobs.quality.gate import QualityGateFailed, enforce_quality_gate
 
     settings, spark, day = _ctx(run_date)
     out, failures = {}, []
-    for name in SOURCES:
+    for c in _contracts(settings):
+        name = c.name
+        if not _has_table(spark, settings, "silver", name):
+            continue
         try:
             result = enforce_quality_gate(
                 spark, settings, f"silver.{name}", name, run_name=str(day)
             )
         except QualityGateFailed as exc:
-            failures.append(exc)
+            if name in SOURCES:
+                failures.append(exc)
             result = exc.result
         out[name] = {
             "success": result.success,
@@ -85,11 +104,15 @@ def export_national(run_date) -> dict:
 
 def report(run_date) -> dict:
     """What the run did, for people: rows per layer, quarantine, coverage, where things are."""
+    from spark_jobs.quality.report import build_quality_reports
+
     settings, spark, day = _ctx(run_date)
+    quality_reports = build_quality_reports(spark, settings, day)
     q = lambda sql: spark.sql(sql).collect()  # noqa: E731
     ops_rows = q(
         "SELECT source, stage, status, count(*) AS files, sum(rows_read) AS read, "
-        "sum(rows_accepted) AS accepted, sum(rows_quarantined) AS quarantined "
+        "sum(rows_accepted) AS accepted, sum(rows_quarantined) AS quarantined, "
+        "sum(rows_superseded) AS superseded "
         "FROM ops.batch_log GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
     )
     summary = {
@@ -98,9 +121,10 @@ def report(run_date) -> dict:
         "rows": {
             f"{layer}.{t}": spark.table(f"{layer}.{t}").count()
             for layer in ("bronze", "silver", "gold")
-            for t in SOURCES
+            for t in (c.name for c in _contracts(settings))
+            if _has_table(spark, settings, layer, t)
         },
-        "quarantine_rows": spark.table("silver.quarantine").count(),
+        "quarantine_rows": spark.table("silver.quarantine").where("status = 'quarantined'").count(),
         "operations": [r.asDict() for r in ops_rows],
         "coverage": [
             {
@@ -115,6 +139,8 @@ def report(run_date) -> dict:
             )
         ],
         "export": f"{settings.exports_root}/{day}",
+        "quality_report": quality_reports["html"],
+        "rejection_workbooks": quality_reports["workbooks"],
         "data_docs": str(settings.data_docs_dir / "index.html"),
         "lake": settings.lake_root,
     }

@@ -17,6 +17,13 @@ from spark_jobs.quality.suites import EXPECTATIONS_DIR
 DOCS_TEMPLATES = EXPECTATIONS_DIR / "data_docs"  # offline page templates (see its README.md)
 DOCS_SITE = "lakehouse"
 OFFLINE_CLASSES = ("OfflinePageView", "OfflineIndexPageView", "ValidationPageRenderer")
+# The quality reports (spark_jobs.quality.report) from the index: both folders are under
+# settings.home (data_docs/ and reports/quality/), so the link is relative and works offline.
+QUALITY_REPORTS_HREF = "../reports/quality/index.html"
+QUALITY_REPORTS_LINK = (
+    f'<a class="quality-reports" href="{QUALITY_REPORTS_HREF}" style="margin-left:auto">'
+    "质量报告 · Quality reports</a>"
+)
 
 
 def site_config(settings: Settings) -> dict:
@@ -67,11 +74,16 @@ def _offline_classes() -> dict[str, type]:
             offline(self)
 
     class OfflineIndexPageView(DefaultJinjaIndexPageView):
-        """The index with its tables written into the HTML (GE draws them with jQuery)."""
+        """The index with its tables written into the HTML (GE draws them with jQuery), and a
+        link to the quality reports in its navigation bar."""
 
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
             offline(self)
+
+        def render(self, document, template=None, **kwargs):
+            page = super().render(document, template, **kwargs)
+            return page.replace("</nav>", QUALITY_REPORTS_LINK + "</nav>", 1)
 
     class ValidationPageRenderer(ValidationResultsPageRenderer):
         """Names the table on the page: fluent Spark batches keep the asset name out of

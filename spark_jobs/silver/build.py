@@ -1,10 +1,15 @@
 """Silver: typed, validated, deduplicated tables, and `silver.quarantine` for every rejected row.
 
 For each source, the bronze batches not yet in silver are standardised (`standardise.py`) and
-checked against the contract (`rules.py`). A row with any problem goes to quarantine with one
+checked against the contract (`rules.py`). A row with an error goes to quarantine with one
 row per problem (`quarantine.py`); the others are typed, their personal data masked and
 tokenised, and MERGEd on the natural key, latest delivery wins (then the later file, then the
-later row). Per landing file, ops.batch_log records rows read = accepted + quarantined.
+later row). A row that a later row of the same key in the same delivery replaces is
+`superseded` (national category 05, recorded in quarantine as a finding, not an error); rows
+with warnings only are kept and their findings recorded. Per landing file, ops.batch_log
+records rows read, accepted, quarantined, superseded and warned; each outcome is counted by
+its own condition and `read = accepted + quarantined + superseded` is checked before anything
+is written (`ReconciliationError`).
 
 Re-running is safe: pending batches are those without a `silver/done` ops row, the MERGE is
 idempotent, and quarantine rows are replaced per batch (`replaceWhere`), all before ops is
@@ -14,15 +19,18 @@ written, so a crash half-way is repaired by the next run.
 from __future__ import annotations
 
 import logging
+from datetime import date
 
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
+from spark_jobs.checks.free_text import mask_text_column
 from spark_jobs.checks.masking import mask_name, mask_phone, tokenise
 from spark_jobs.contracts import Contract, get_contract
 from spark_jobs.core import ops
 from spark_jobs.core.catalog import register_table
 from spark_jobs.core.settings import Settings
+from spark_jobs.silver import release
 from spark_jobs.silver.quarantine import QUARANTINE_SCHEMA, quarantine_rows, write_quarantine
 from spark_jobs.silver.rules import per_value, validate
 
@@ -32,6 +40,7 @@ __all__ = [
     "accepted_rows",
     "build",
     "build_source",
+    "classify",
     "pending_batches",
     "quarantine_rows",
     "validate",
@@ -39,7 +48,13 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 LINEAGE = ["_source_file", "_file_sha256", "_row_number", "_batch_id", "_ingested_at"]
-_NO_BATCHES = {"batches": 0, "read": 0, "accepted": 0, "quarantined": 0}
+OUTCOMES = ("accepted", "quarantined", "superseded", "warned")
+_NO_BATCHES = {"batches": 0, "read": 0, **dict.fromkeys(OUTCOMES, 0), "released": 0}
+
+
+class ReconciliationError(RuntimeError):
+    """A file's rows do not add up: a row was lost or counted twice (a bug, never data)."""
+
 
 _mask_name = per_value(mask_name)
 _mask_phone = per_value(mask_phone)
@@ -49,26 +64,50 @@ def _token_udf(key: str):
     return per_value(lambda v: tokenise(v, key))
 
 
-def accepted_rows(contract: Contract, validated: DataFrame, settings: Settings) -> DataFrame:
-    """Typed silver rows, one per natural key (latest delivery, then latest row, wins)."""
-    ok = validated.where(F.size("_problems") == 0)
+def classify(contract: Contract, validated: DataFrame) -> DataFrame:
+    """Add `_rejected` (an error-severity problem), `_superseded` (passing, but a later
+    passing row of the same natural key is in the same delivery: national category 05) and
+    `_winner` (the row silver keeps for its key: latest delivery, then file, then row)."""
+    rejected = F.exists("_problems", lambda p: p["severity"] == "error")
+    df = validated.withColumn("_rejected", rejected)
+    if not contract.natural_key:
+        return df.withColumns({"_superseded": F.lit(False), "_winner": ~F.col("_rejected")})
+    w = Window.partitionBy("_rejected", *contract.natural_key).orderBy(
+        F.col("_delivery_date").desc(), F.col("_source_file").desc(), F.col("_row_number").desc()
+    )
+    first_delivery = F.first("_delivery_date").over(w)
+    rank = F.row_number().over(w)
+    return df.withColumns(
+        {
+            "_winner": ~F.col("_rejected") & (rank == 1),
+            "_superseded": ~F.col("_rejected")
+            & (rank > 1)
+            & (F.col("_delivery_date") == first_delivery),
+        }
+    )
+
+
+def accepted_rows(contract: Contract, classified: DataFrame, settings: Settings) -> DataFrame:
+    """Typed silver rows, one per natural key (`classify`'s winners). Personal data inside
+    free-text fields (`free_text: true`) is masked in place (the delivered text stays in
+    bronze); `pii` fields keep their value beside `_masked` / `_token` forms."""
+    ok = classified.where("_winner")
     cols = []
     for f in contract.fields:
         cols.append(F.col(f"__typed_{f.name}").alias(f.name))
         if f.type == "code" and f.delivered_as == "label":
             cols.append(F.col(f.name).alias(f"{f.name}_name"))
     out = ok.select(*cols, F.col("_delivery_date").alias("delivery_date"), *LINEAGE)
+    names = [f.name for f in contract.fields if f.pii == "name"]
+    for f in contract.fields:  # names, phones and ID numbers inside free text, in place
+        if f.free_text:
+            out = out.withColumn(f.name, mask_text_column(f.name, *names))
     for f in contract.pii_fields:  # masked and tokenised forms are what later layers use
         if f.pii == "name":
             out = out.withColumn(f"{f.name}_masked", _mask_name(F.col(f.name)))
         else:
             out = out.withColumn(f"{f.name}_masked", _mask_phone(F.col(f.name)))
             out = out.withColumn(f"{f.name}_token", _token_udf(settings.masking_key)(F.col(f.name)))
-    if contract.natural_key:
-        w = Window.partitionBy(*contract.natural_key).orderBy(
-            F.col("delivery_date").desc(), F.col("_source_file").desc(), F.col("_row_number").desc()
-        )
-        out = out.withColumn("__rank", F.row_number().over(w)).where("__rank = 1").drop("__rank")
     return out
 
 
@@ -110,19 +149,54 @@ def _merge(spark, settings: Settings, contract: Contract, accepted: DataFrame) -
     )
 
 
-def _file_counts(validated: DataFrame) -> dict:
-    """Rows read and accepted per landing file (a paged dump is one batch of several files)."""
-    accepted = F.sum(F.when(F.size("_problems") == 0, 1).otherwise(0)).alias("accepted")
-    rows = validated.groupBy("_source_file").agg(F.count("*").alias("read"), accepted).collect()
-    return {r["_source_file"]: r for r in rows}
+def _file_counts(classified: DataFrame) -> dict:
+    """Per landing file (a paged dump is one batch of several files): rows read, and each
+    outcome counted by its own condition, so `read = accepted + quarantined + superseded`
+    is a check, not a definition."""
+
+    def count(cond: str) -> Column:
+        return F.sum(F.when(F.expr(cond), 1).otherwise(0))
+
+    rows = (
+        classified.groupBy("_source_file")
+        .agg(
+            F.count("*").alias("read"),
+            count("NOT _rejected AND NOT _superseded").alias("accepted"),
+            count("_rejected").alias("quarantined"),
+            count("_superseded AND NOT _rejected").alias("superseded"),
+            count("NOT _rejected AND exists(_problems, p -> p.severity = 'warning')").alias(
+                "warned"
+            ),
+        )
+        .collect()
+    )
+    return {r["_source_file"]: r.asDict() for r in rows}
 
 
-def _record(spark, settings: Settings, contract: Contract, pending: list[dict], counts) -> dict:
-    """One `silver/done` ops row per pending file; return the totals."""
+def _counts_of(counts: dict, source_file: str) -> dict:
+    return counts.get(source_file) or dict.fromkeys(("read", *OUTCOMES), 0)
+
+
+def _check_counts(contract: Contract, pending: list[dict], counts: dict) -> None:
+    """Every row read is accepted, quarantined or superseded, exactly once, in every file."""
+    for b in pending:
+        c = _counts_of(counts, b["source_file"])
+        if c["read"] != c["accepted"] + c["quarantined"] + c["superseded"]:
+            raise ReconciliationError(
+                f"{contract.name} {b['source_file']}: {c['read']} rows read but "
+                f"{c['accepted']} accepted + {c['quarantined']} quarantined + "
+                f"{c['superseded']} superseded"
+            )
+
+
+def _record(
+    spark, settings: Settings, contract: Contract, pending: list[dict], counts, extra=()
+) -> dict:
+    """One `silver/done` ops row per pending file, plus `extra` rows (files rows were released
+    from), in one MERGE; return the totals."""
     rows, total = [], {**_NO_BATCHES, "batches": len(pending)}
     for b in pending:
-        c = counts.get(b["source_file"])
-        read, acc = (c["read"], c["accepted"]) if c else (0, 0)
+        c = _counts_of(counts, b["source_file"])
         rows.append(
             {
                 "source": contract.name,
@@ -132,33 +206,54 @@ def _record(spark, settings: Settings, contract: Contract, pending: list[dict], 
                 "batch_id": b["batch_id"],
                 "file_sha256": b["file_sha256"],
                 "delivery_date": b["delivery_date"],
-                "rows_read": read,
-                "rows_accepted": acc,
-                "rows_quarantined": read - acc,
+                "rows_read": c["read"],
+                "rows_accepted": c["accepted"],
+                "rows_quarantined": c["quarantined"],
+                "rows_superseded": c["superseded"],
+                "rows_warned": c["warned"],
+                "rows_released": 0,
             }
         )
-        total["read"] += read
-        total["accepted"] += acc
-        total["quarantined"] += read - acc
-    ops.record(spark, settings, rows)
+        for k in ("read", *OUTCOMES):
+            total[k] += c[k]
+    ops.record(spark, settings, rows + list(extra))
     return total
 
 
 def build(spark, settings: Settings, contract: Contract) -> dict:
-    """Validate pending bronze batches into silver and quarantine; return counts."""
+    """Validate pending bronze batches into silver and quarantine, and re-check the rows held
+    for a missing reference (`release.py`); return counts."""
     pending = pending_batches(spark, settings, contract)
-    if not pending:
-        return dict(_NO_BATCHES)
     batch_ids = [b["batch_id"] for b in pending]
-    bronze = spark.table(f"bronze.{contract.name}").where(F.col("_batch_id").isin(batch_ids))
-    validated = validate(spark, contract, bronze).cache()
+    held = release.held_rows(spark, settings, contract, batch_ids).cache()
     try:
-        _merge(spark, settings, contract, accepted_rows(contract, validated, settings))
-        write_quarantine(spark, settings, contract, validated, batch_ids)
-        counts = _file_counts(validated)
+        if not pending and held.isEmpty():
+            return dict(_NO_BATCHES)
+        bronze = spark.table(f"bronze.{contract.name}").where(F.col("_batch_id").isin(batch_ids))
+        rows = bronze.unionByName(release.held_bronze(spark, contract, held))
+        classified = classify(contract, validate(spark, contract, rows)).cache()
     finally:
-        validated.unpersist()
-    total = _record(spark, settings, contract, pending, counts)
+        held.unpersist()
+    try:
+        new = classified.where(F.col("_batch_id").isin(batch_ids or [""]))
+        counts = _file_counts(new)  # first: a reconciliation error writes nothing
+        _check_counts(contract, pending, counts)
+        released = [
+            (r._source_file, r._row_number)
+            for r in classified.where(~F.col("_batch_id").isin(batch_ids or [""]))
+            .where("NOT _rejected")
+            .select("_source_file", "_row_number")
+            .collect()
+        ]
+        _merge(spark, settings, contract, accepted_rows(contract, classified, settings))
+        if pending:
+            write_quarantine(spark, settings, contract, new, batch_ids)
+        release.mark_released(spark, settings, contract, released, date.today())
+    finally:
+        classified.unpersist()
+    extra = release.released_ops_rows(spark, settings, contract, released)
+    total = _record(spark, settings, contract, pending, counts, extra)
+    total["released"] = len(released)
     log.info("silver %s: %s", contract.name, total)
     return total
 

@@ -1,11 +1,12 @@
-"""The contract's rules as Spark expressions: typed values and the problems of each row.
+"""The contract's rules as Spark expressions: the problems of each row, in national terms.
 
-For each field, `typed.typed_value` is the value silver stores (a date parsed with `try_to_date`, a
-code for a delivered label, a list split on its separator, a number by `try_cast`: ANSI mode
-stays on, so a bad value becomes null here instead of failing the job, docs/pitfalls.md), and
-`field_problems` gives one reason string per broken rule. `validate` puts them together: every
-row gets `_problems`, an array of (field, value, reason) that is empty for a good row. The value
-of a personal-data field (`pii`) is never copied into a problem.
+Rows are standardised first (`standardise.py`), then typed (`typed.py`: a value that cannot be
+typed becomes null, ANSI mode stays on, docs/pitfalls.md). Each field is then asked by the rule
+classes of the national check categories (`national.py`): `CodeCheck` (01), `IdentifierCheck`
+(06/07), `BusinessKeyCheck` (09), `TimeCheck` (10); references (03/04/08) are joins against the
+referenced silver tables. `validate` gives every row `_problems`, an array of (field, value as
+delivered, standardised value, English reason, category, Chinese validator message, severity),
+empty for a good row. The value of a personal-data field (`pii`) is never copied into a problem.
 
 Identifier checks run the plain Python functions of `spark_jobs.checks` through `per_value`, one
 vectorised (pandas) UDF per function; silver's masks use the same helper.
@@ -20,11 +21,21 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from spark_jobs.checks.free_text import mask_text_column
 from spark_jobs.checks.identifiers import division_problem, id_number_problem, uscc_problem
 from spark_jobs.contracts import Contract, Field
 from spark_jobs.contracts.loader import DELIVERY_DATE
+from spark_jobs.silver.national import (
+    CHECK_CATEGORY,
+    Finding,
+    Rule,
+    RuleContext,
+    field_label,
+    reference_category,
+    validator_message,
+)
 from spark_jobs.silver.standardise import standardise
-from spark_jobs.silver.typed import DEFAULT_DATE_FORMAT, typed_value
+from spark_jobs.silver.typed import comparable, formats_of, local_date, typed_value
 
 FUTURE = "in the future: after the delivery date"
 PARSE_ERROR_FIELD = "_row"  # the `field` of the one problem of a row that could not be split
@@ -45,6 +56,11 @@ def per_value(fn: Callable[[str], str | None]):
     return apply
 
 
+CHECK_MESSAGES = {
+    "uscc": "统一社会信用代码编码规则校验不通过",
+    "id_number": "身份证号码编码规则校验不通过",
+    "division_code": "行政区划代码验证不通过",
+}
 CHECKS = {
     "uscc": per_value(uscc_problem),
     "division_code": per_value(division_problem),
@@ -52,94 +68,206 @@ CHECKS = {
 }
 
 
-def _problem(condition: Column, reason: Column | str) -> Column:
-    reason = F.lit(reason) if isinstance(reason, str) else reason
-    return F.when(condition, reason)
+class CodeCheck(Rule):
+    """01 代码检查: value domains, lengths, formats, list items, numbers, division codes."""
+
+    category = "01"
+
+    def findings(self, f: Field, ctx: RuleContext) -> list[Finding]:
+        raw, typed = ctx.raw[f.name], ctx.typed[f.name]
+        present = raw.isNotNull()
+        out = []
+        if f.max_length:
+            out.append(
+                self.finding(
+                    present & (F.length(raw) > f.max_length),
+                    f"longer than {f.max_length} characters",
+                    f"值超长（不超过{f.max_length}个字符）",
+                )
+            )
+        if f.pattern:
+            out.append(
+                self.finding(
+                    present & ~raw.rlike(f.pattern), f"does not match {f.pattern}", "验证不通过"
+                )
+            )
+        if f.type == "code":
+            allowed = "、".join(f.codes.values() if f.delivered_as == "label" else f.codes)
+            out.append(
+                self.finding(
+                    present & typed.isNull(),
+                    f"not in the code list ({allowed})",
+                    f"不在值域范围内（{allowed}）",
+                )
+            )
+        if f.type in ("integer", "decimal"):
+            out.append(self.finding(present & typed.isNull(), "not a number", "不是数值类型"))
+        if f.type == "list" and f.min_items:
+            out.append(
+                self.finding(
+                    present & (F.size(typed) < f.min_items),
+                    f"needs at least {f.min_items} items separated by '{f.separator}'",
+                    f"原则上不少于{f.min_items}个",
+                )
+            )
+        if f.type == "list" and f.item_pattern:
+            item_pattern = f.item_pattern
+            out.append(
+                self.finding(
+                    present & ~F.forall(typed, lambda x: x.rlike(item_pattern)),
+                    f"an item does not match {f.item_pattern}",
+                    "验证不通过（其中一项格式有误）",
+                )
+            )
+        return out
 
 
-def _shown(f: Field, raw: Column) -> Column:
-    """How a reason names the value: `<field> <value>`, or `<field>` alone for personal data."""
-    return F.concat(F.lit(f"{f.name} "), raw) if f.pii == "none" else F.lit(f.name)
+class IdentifierCheck(Rule):
+    """06 统一社会信用代码 / 07 身份证号码 (and 01 for division codes): the check functions of
+    `spark_jobs.checks.identifiers`; the category follows the identifier."""
+
+    def findings(self, f: Field, ctx: RuleContext) -> list[Finding]:
+        if not f.check:
+            return []
+        raw = ctx.raw[f.name]
+        problem = CHECKS[f.check](raw)
+        return [
+            Finding(
+                raw.isNotNull() & problem.isNotNull(),
+                F.concat(F.lit(f"invalid {f.check}: "), problem),
+                CHECK_CATEGORY[f.check],
+                CHECK_MESSAGES[f.check],
+            )
+        ]
 
 
-def _bound_problem(
-    f: Field, raw: Column, typed: dict[str, Column], other: str, word: str
+class BusinessKeyCheck(Rule):
+    """09 业务主键检查: key and required fields present (uniqueness per delivery is 05, in
+    `build.py`: a later row of the same key supersedes the earlier one)."""
+
+    category = "09"
+
+    def findings(self, f: Field, ctx: RuleContext) -> list[Finding]:
+        if not f.required:
+            return []
+        return [
+            self.finding(ctx.raw[f.name].isNull(), "required field is empty", "为必填项，不能为空")
+        ]
+
+
+class TimeCheck(Rule):
+    """10 时间信息检查: dates valid, in order with the row's other dates, not after delivery."""
+
+    category = "10"
+
+    def findings(self, f: Field, ctx: RuleContext) -> list[Finding]:
+        if f.type not in ("date", "timestamp"):
+            return []
+        raw, typed = ctx.raw[f.name], ctx.typed[f.name]
+        formats = " or ".join(formats_of(f))
+        out = [
+            self.finding(
+                raw.isNotNull() & typed.isNull(), f"not a valid date ({formats})", "日期格式有误"
+            )
+        ]
+        if f.not_before:
+            out.append(self._bound(f, ctx, f.not_before, "before"))
+        if f.not_after == DELIVERY_DATE:  # the batch's delivery date (bronze `_delivery_date`)
+            future = local_date(f, typed) > ctx.delivery_date  # a timestamp by its local date
+            out.append(self.finding(future, FUTURE, "晚于报送日期（未来日期）"))
+        elif f.not_after:
+            out.append(self._bound(f, ctx, f.not_after, "after"))
+        return out
+
+    def _bound(self, f: Field, ctx: RuleContext, other: str, word: str) -> Finding:
+        # two timestamps as instants, a timestamp and a date by the timestamp's local date
+        mine, theirs = comparable(f, ctx.typed[f.name], ctx.fields[other], ctx.typed[other])
+        broken = mine < theirs if word == "before" else mine > theirs
+        shown = ctx.typed[other].cast("string")  # the other value as typed, time included
+        reason = F.concat(ctx.shown(f), F.lit(f" is {word} {other} "), shown)
+        zh = "早于" if word == "before" else "晚于"
+        return self.finding(broken, reason, f"{zh}[{field_label(ctx.fields[other])}]")
+
+
+# every field is asked by each, in this order (the order of a row's problems)
+RULES: tuple[Rule, ...] = (BusinessKeyCheck(), CodeCheck(), TimeCheck(), IdentifierCheck())
+
+
+def field_findings(f: Field, ctx: RuleContext) -> list[Finding]:
+    """Every rule's findings on one field."""
+    return [x for rule in RULES for x in rule.findings(f, ctx)]
+
+
+def _entry(
+    field: str,
+    value: Column,
+    standardised: Column,
+    reason: Column,
+    category: str | None,
+    message: Column,
+    severity: str = "error",
 ) -> Column:
-    """`not_before` / `not_after` another date field of the row."""
-    mine, theirs = typed[f.name], typed[other]
-    broken = mine < theirs if word == "before" else mine > theirs
-    return _problem(
-        broken, F.concat(_shown(f, raw), F.lit(f" is {word} {other} "), theirs.cast("string"))
+    return F.struct(
+        F.lit(field).alias("field"),
+        value.alias("value"),
+        standardised.alias("standardised_value"),
+        reason.alias("reason"),
+        F.lit(category).cast("string").alias("category"),
+        message.alias("message"),
+        F.lit(severity).alias("severity"),
     )
 
 
-def field_problems(
-    f: Field, raw: Column, typed: dict[str, Column], delivery_date: Column
-) -> list[Column]:
-    """Spark expressions that are a reason string when `raw` breaks the field's rules."""
-    present = raw.isNotNull()
-    out = []
-    if f.required:
-        out.append(_problem(~present, "required field is empty"))
-    if f.max_length:
-        out.append(
-            _problem(
-                present & (F.length(raw) > f.max_length), f"longer than {f.max_length} characters"
-            )
-        )
-    if f.pattern:
-        out.append(_problem(present & ~raw.rlike(f.pattern), f"does not match {f.pattern}"))
-    if f.type == "code":
-        allowed = "、".join(f.codes.values() if f.delivered_as == "label" else f.codes)
-        out.append(_problem(present & typed[f.name].isNull(), f"not in the code list ({allowed})"))
-    if f.type == "date":
-        formats = " or ".join(f.formats) or DEFAULT_DATE_FORMAT
-        out.append(_problem(present & typed[f.name].isNull(), f"not a valid date ({formats})"))
-    if f.type == "list":
-        items = typed[f.name]
-        if f.min_items:
-            out.append(
-                _problem(
-                    present & (F.size(items) < f.min_items),
-                    f"needs at least {f.min_items} items separated by '{f.separator}'",
-                )
-            )
-        if f.item_pattern:
-            item_pattern = f.item_pattern
-            out.append(
-                _problem(
-                    present & ~F.forall(items, lambda x: x.rlike(item_pattern)),
-                    f"an item does not match {f.item_pattern}",
-                )
-            )
-    if f.check:
-        out.append(F.when(present, F.concat(F.lit(f"invalid {f.check}: "), CHECKS[f.check](raw))))
-    if f.not_before:
-        out.append(_bound_problem(f, raw, typed, f.not_before, "before"))
-    if f.not_after == DELIVERY_DATE:  # the batch's delivery date (bronze `_delivery_date`)
-        out.append(_problem(typed[f.name] > delivery_date, FUTURE))
-    elif f.not_after:
-        out.append(_bound_problem(f, raw, typed, f.not_after, "after"))
-    return out
+def no_value() -> Column:
+    return F.lit(None).cast("string")
 
 
-def _entry(field: Column | str, value: Column, reason: Column) -> Column:
-    field = F.lit(field) if isinstance(field, str) else field
-    return F.struct(field.alias("field"), value.alias("value"), reason.alias("reason"))
+def _values(f: Field, contract: Contract, df_columns: list[str]) -> tuple[Column, Column]:
+    """(as delivered, standardised where that differs) for a problem; both null for pii."""
+    if f.pii != "none":
+        return no_value(), no_value()
+    if f.free_text:  # shown, but with the personal data inside it masked
+        names = [x.name for x in contract.fields if x.pii == "name"]
+        return mask_text_column(f"__delivered_{f.name}", *names), no_value()
+    standard = F.col(f.name)
+    delivered_col = f"__delivered_{f.name}"
+    if delivered_col not in df_columns:
+        return standard, no_value()
+    delivered = F.col(delivered_col)
+    delivered = F.when(delivered != "", delivered)  # an empty cell delivered nothing
+    return delivered, F.when(~standard.eqNullSafe(delivered), standard)
 
 
 def _reference_problems(spark, contract: Contract, df: DataFrame) -> DataFrame:
-    """Add a problem for each value missing from the silver table its field references."""
+    """Add a problem for each value missing from the silver table its field references
+    (`references: {table, field, severity}`; severity `warning` keeps the row)."""
     for f in contract.fields:
         if not f.references:
             continue
         ref_table = f"silver.{f.references['table']}"
-        refs = spark.table(ref_table).select(F.col(f.references["field"]).alias("__ref")).distinct()
+        if spark.catalog.tableExists(ref_table):
+            refs = spark.table(ref_table).select(F.col(f.references["field"]).alias("__ref"))
+        else:  # nothing delivered yet: every reference is missing, the rows wait (release.py)
+            refs = spark.createDataFrame([], "__ref string")
+        refs = refs.distinct()
         df = df.join(F.broadcast(refs), df[f.name] == refs["__ref"], "left")
         missing = F.col(f.name).isNotNull() & F.col("__ref").isNull()
-        value = F.col(f.name) if f.pii == "none" else F.lit(None).cast("string")
-        reason = F.concat(_shown(f, F.col(f.name)), F.lit(f" is not in {ref_table}"))
-        problems = F.concat(F.col("_problems"), F.array(_entry(f.name, value, reason)))
+        value, standardised = _values(f, contract, df.columns)
+        reason = F.concat(
+            F.concat(F.lit(f"{f.name} "), F.col(f.name)) if f.pii == "none" else F.lit(f.name),
+            F.lit(f" is not in {ref_table}"),
+        )
+        message = validator_message(f, value, f"在{ref_table}中不存在")
+        entry = _entry(
+            f.name,
+            value,
+            standardised,
+            reason,
+            reference_category(f),
+            message,
+            f.references.get("severity", "error"),
+        )
+        problems = F.concat(F.col("_problems"), F.array(entry))
         df = df.withColumn(
             "_problems", F.when(missing, problems).otherwise(F.col("_problems"))
         ).drop("__ref")
@@ -147,23 +275,40 @@ def _reference_problems(spark, contract: Contract, df: DataFrame) -> DataFrame:
 
 
 def validate(spark, contract: Contract, bronze: DataFrame) -> DataFrame:
-    """Standardise bronze rows and add `__typed_<field>` columns and `_problems`
-    (array<struct<field, value, reason>>, empty for a good row)."""
-    df = standardise(contract, bronze)
+    """Standardise bronze rows and add `__typed_<field>` columns and `_problems` (an array of
+    (field, value, standardised_value, reason, category, message, severity), empty for a
+    good row)."""
+    delivered = {f"__delivered_{f.name}": F.col(f.name) for f in contract.fields}
+    df = standardise(contract, bronze.withColumns(delivered))
     raw = {f.name: F.col(f.name) for f in contract.fields}
     typed = {f.name: typed_value(f, raw[f.name]) for f in contract.fields}
-    no_value = F.lit(None).cast("string")
+    ctx = RuleContext(raw, typed, F.col("_delivery_date"), {f.name: f for f in contract.fields})
     problems = [  # an unsplittable row has one problem: itself
         F.when(
             F.col("_parse_error").isNotNull(),
-            _entry(PARSE_ERROR_FIELD, no_value, F.col("_parse_error")),
+            _entry(
+                PARSE_ERROR_FIELD,
+                no_value(),
+                no_value(),
+                F.col("_parse_error"),
+                None,
+                F.concat(F.lit("[整行]无法解析："), F.col("_parse_error")),
+            ),
         )
     ]
     parsed = F.col("_parse_error").isNull()
     for f in contract.fields:
-        value = no_value if f.pii != "none" else raw[f.name]
-        for p in field_problems(f, raw[f.name], typed, F.col("_delivery_date")):
-            problems.append(F.when(parsed & p.isNotNull(), _entry(f.name, value, p)))
+        value, standardised = _values(f, contract, df.columns)
+        for x in field_findings(f, ctx):
+            entry = _entry(
+                f.name,
+                value,
+                standardised,
+                x.reason,
+                x.category,
+                validator_message(f, value, x.message),
+            )
+            problems.append(F.when(parsed & x.broken, entry))
     df = df.withColumns({f"__typed_{f.name}": typed[f.name] for f in contract.fields})
     df = df.withColumn("_problems", F.filter(F.array(*problems), lambda x: x.isNotNull()))
     return _reference_problems(spark, contract, df)

@@ -40,10 +40,10 @@ def test_pipeline_is_scheduled_on_the_bronze_assets_not_the_clock(bag):
     dag = bag.dags[PIPELINE]
     condition = dag.timetable.asset_condition
     assert set(condition.objects) == {
-        bronze_asset("supervision_items"),
-        bronze_asset("supervision_actions"),
+        bronze_asset(d.removeprefix("ingest_")) for d in bag.dags if d.startswith("ingest_")
     }
-    assert type(condition).__name__ == "AssetAny"  # either source's new rows start a run
+    assert len(condition.objects) >= 18
+    assert type(condition).__name__ == "AssetAny"  # any source's new rows start a run
 
 
 def test_every_table_asset_has_exactly_one_producing_task(bag):

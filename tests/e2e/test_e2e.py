@@ -87,3 +87,29 @@ def test_fresh_spark_sql_lists_and_queries_gold_tables(runs):
     lines = out.split()
     assert {"supervision_actions", "supervision_items", "coverage_rate"} <= set(lines)
     assert "234" in lines
+
+
+def test_no_raw_personal_data_outside_silver(runs):
+    """The scanner (check-digit aware; names are those delivered in the landing files) finds
+    no raw ID number, mobile or contact name in gold, the exports, the Airflow and dags-test
+    logs, the Great Expectations results and Data Docs, or the reports; it does find the
+    delivered ones in silver, so it is looking."""
+    from spark_jobs.checks.pii_scan import known_names_from_landing, scan_paths
+
+    home = runs["home"]
+    storage = home / "storage"
+    names = known_names_from_landing([storage / "landing"], REPO_ROOT / "schemas")
+    outside = [
+        storage / "lake" / "gold",
+        storage / "exports",
+        home / "airflow" / "logs",
+        home / "airflow" / "dags-test.log",
+        home / "gx",
+        home / "data_docs",
+        home / "reports",
+    ]
+    findings = scan_paths([p for p in outside if p.exists()], names)
+    assert findings == [], "\n".join(
+        f"{f.path} {f.location} {f.kind} {f.excerpt}" for f in findings
+    )
+    assert scan_paths([storage / "lake" / "silver" / "supervision_actions"], names)

@@ -2,7 +2,6 @@
 with the outcome tests/synthetic/faults.yaml gives it, and never takes the other files down."""
 
 import csv
-import dataclasses
 from datetime import date
 
 import pytest
@@ -10,8 +9,6 @@ import yaml
 
 from spark_jobs.contracts import all_contracts
 from spark_jobs.core.settings import REPO_ROOT
-from spark_jobs.ingest import bronze
-from spark_jobs.ingest.landing import stage_landing
 from tests.synthetic import PROVINCE, SCHEMAS
 
 pytestmark = pytest.mark.slow  # a whole delivery through Delta: not in the quick tier
@@ -25,21 +22,18 @@ STATUS = {
 }
 
 
-@pytest.fixture(scope="module")
-def province_lake(spark, base_settings, tmp_path_factory):
-    lake = dataclasses.replace(base_settings, home=tmp_path_factory.mktemp("province-lake"))
-    stage_landing(lake, PROVINCE / "landing")
-    results = {c.name: bronze.ingest(spark, lake, c, DAY) for c in all_contracts(SCHEMAS)}
-    return lake, results
+@pytest.fixture
+def province_lake(province):
+    return province, province.bronze
 
 
 def test_every_source_lands_rows_in_bronze(spark, province_lake):
-    _, results = province_lake
+    lake, results = province_lake
     assert len(results) == len(all_contracts(SCHEMAS)) >= 18
     for name, files in results.items():
         assert files, f"{name}: no landing files"
         assert sum(f.rows for f in files if f.status == "ingested") > 0, name
-        assert spark.table(f"bronze.{name}").count() == sum(
+        assert lake.table("bronze", name).count() == sum(
             f.rows for f in files if f.status == "ingested"
         ), name
 
@@ -77,6 +71,6 @@ def test_file_level_faults_get_their_documented_outcome(spark, province_lake):
 def test_ops_log_has_one_row_per_landing_file(spark, province_lake):
     _lake, results = province_lake
     n_files = sum(len(files) for files in results.values())
-    log = spark.table("ops.batch_log").where("stage = 'bronze'")
+    log = _lake.table("ops", "batch_log").where("stage = 'bronze'")
     assert log.count() == n_files
     assert log.where("status = 'rejected' AND (reason IS NULL OR reason = '')").count() == 0

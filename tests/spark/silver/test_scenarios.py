@@ -12,14 +12,13 @@ scenario appears in quarantine, neither as a value nor inside a reason.
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 import yaml
-from pyspark.sql import functions as F
 
 from spark_jobs.contracts import Contract, load_contract
 from spark_jobs.ingest import bronze
@@ -54,6 +53,9 @@ def _delivered_rows(contract: Contract, path: Path) -> list[dict]:
 def _same(actual, expected) -> bool:
     if isinstance(actual, Decimal) and expected is not None:
         return actual == Decimal(str(expected))
+    if isinstance(actual, datetime) and isinstance(expected, datetime) and expected.tzinfo:
+        # PySpark returns a TIMESTAMP as naive local time of this process: compare instants
+        return actual.astimezone(UTC) == expected
     return actual == expected
 
 
@@ -79,11 +81,16 @@ def test_scenario(spark, base_settings, folder):
         key = f"{contract.landing_dir}/{day.isoformat()}/{file}"
         tables.append(bronze.bronze_rows(contract, data, key, day))
     validated = silver.validate(spark, contract, spark.createDataFrame(pa.concat_tables(tables)))
-    accepted = silver.accepted_rows(contract, validated, base_settings).collect()
-    quarantine = silver.quarantine_rows(contract, validated).collect()
-    ok = validated.where(F.size("_problems") == 0).count()
-    counts = {"read": validated.count(), "accepted": ok}
-    counts["quarantined"] = counts["read"] - ok
+    classified = silver.classify(contract, validated).cache()
+    accepted = silver.accepted_rows(contract, classified, base_settings).collect()
+    findings = silver.quarantine_rows(contract, classified).collect()
+    quarantine = [q for q in findings if q.status == "quarantined"]
+    counts = {
+        "read": classified.count(),
+        "accepted": classified.where("NOT _rejected AND NOT _superseded").count(),
+        "quarantined": classified.where("_rejected").count(),
+        "superseded": classified.where("_superseded AND NOT _rejected").count(),
+    }
 
     # quarantine: exactly the expected problems
     sole = deliveries[0][0] if len(deliveries) == 1 else None
@@ -103,6 +110,15 @@ def test_scenario(spark, base_settings, folder):
                 if (r._row_number, r.field, r.reason) == (q["row_number"], q["field"], q["reason"])
             )
             assert row.value == (None if q["value"] is None else str(q["value"])), q
+        for column in ("category", "message", "standardised_value"):
+            if column in q:
+                row = next(
+                    r
+                    for r in quarantine
+                    if (r._row_number, r.field, r.reason)
+                    == (q["row_number"], q["field"], q["reason"])
+                )
+                assert row[column] == q[column], (column, row[column], q)
 
     # accepted: exactly the expected keys, with the values listed
     key = contract.natural_key
@@ -116,8 +132,16 @@ def test_scenario(spark, base_settings, folder):
     # counts balance; quarantined rows = rows with a problem
     read = sum(len(_delivered_rows(contract, folder / file)) for file, _ in deliveries)
     assert counts["read"] == read
-    assert counts["accepted"] + counts["quarantined"] == read
+    assert counts["accepted"] + counts["quarantined"] + counts["superseded"] == read
     assert counts["quarantined"] == len({(f, n) for f, n, _, _ in want})
+    superseded = {
+        (q._source_file.rsplit("/", 1)[-1], q._row_number)
+        for q in findings
+        if q.status == "superseded"
+    }
+    assert superseded == {
+        (s.get("file", sole), s["row_number"]) for s in expected.get("superseded") or []
+    }
 
     # personal data never reaches quarantine, neither as the value nor in a reason
     pii = [f.name for f in contract.pii_fields]

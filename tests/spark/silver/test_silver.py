@@ -55,7 +55,7 @@ def test_faults_are_quarantined_exactly_and_counts_balance(spark, loaded):
     assert spark.table("silver.supervision_actions").count() == 240 - len(expected)
     assert spark.table("silver.supervision_items").count() == 23
     for r in spark.table("ops.batch_log").where("stage = 'silver'").collect():
-        assert r.rows_read == r.rows_accepted + r.rows_quarantined, r.source_file
+        assert r.rows_read == r.rows_accepted + r.rows_quarantined + r.rows_superseded, r
     totals = spark.sql(
         "SELECT sum(rows_read), sum(rows_accepted), sum(rows_quarantined) "
         "FROM ops.batch_log WHERE stage = 'silver' AND source = 'supervision_actions'"
@@ -103,7 +103,15 @@ def test_rerun_redo_and_latest_delivery_wins(spark, lake):
     # a crash after the MERGE but before ops was written: the batches are redone, nothing doubles
     spark.sql("DELETE FROM ops.batch_log WHERE stage = 'silver' AND source = 'supervision_actions'")
     counts = silver.build(spark, lake, ACTIONS)
-    assert counts == {"batches": 5, "read": 241, "accepted": 235, "quarantined": 6}
+    assert counts == {
+        "batches": 5,
+        "read": 241,
+        "accepted": 235,
+        "quarantined": 6,
+        "superseded": 0,
+        "warned": 0,
+        "released": 0,
+    }
     assert spark.table("silver.quarantine").count() == 6
     assert spark.table("silver.supervision_actions").count() == before
     row = spark.table("silver.supervision_actions").where(f"action_id = '{fix[0]}'").first()

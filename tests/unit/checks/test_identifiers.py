@@ -6,7 +6,11 @@ from stdnum.cn import uscc as stdnum_uscc
 from spark_jobs.checks.identifiers import (
     current_divisions,
     division_problem,
+    id15_to_18,
+    id_check_character,
     id_number_problem,
+    strip_identifier_noise,
+    upper_check_character,
     uscc_problem,
     uscc_with_check,
 )
@@ -113,3 +117,98 @@ def test_id_number_with_a_county_younger_than_its_holder_passes_unlike_stdnum():
 
     assert not ric.is_valid("440524188001010014")
     assert id_number_problem("440524188001010014") is None
+
+
+# -- standardisation of identifiers (docs/contract_format.md#standardisation) ----------------
+@pytest.mark.parametrize(
+    "first17, check",
+    [
+        ("11010519491231002", "X"),  # GB 11643's own example: S = 167, r = 2
+        ("36042619910101007", "1"),  # python-stdnum's doctest 360426199101010071
+        ("44052418800101001", "4"),
+    ],
+)
+def test_id_check_character_known_answers(first17, check):
+    from stdnum.cn import ric
+
+    assert id_check_character(first17) == check
+    # stdnum's function expects the check position present (it drops the last character)
+    assert ric.calc_check_digit(first17 + "0") == check
+
+
+def test_id_check_character_agrees_with_stdnum_on_many_numbers():
+    import random
+
+    from stdnum.cn import ric
+
+    rng = random.Random(11643)
+    for _ in range(2000):
+        first17 = "".join(rng.choice("0123456789") for _ in range(17))
+        assert id_check_character(first17) == ric.calc_check_digit(first17 + "0"), first17
+
+
+@pytest.mark.parametrize(
+    "legacy, full",
+    [
+        ("110105491231002", "11010519491231002X"),  # national_rules.md known answer
+        ("360426910101007", "360426199101010071"),  # stdnum's doctest number, shortened
+        ("310104680704123", "310104196807041235"),
+        ("110101550101001", "110101195501010013"),
+    ],
+)
+def test_legacy_15_digit_id_numbers_become_18(legacy, full):
+    from stdnum.cn import ric
+
+    assert id15_to_18(legacy) == full
+    assert id_number_problem(full) is None
+    assert ric.is_valid(full)  # the maintained library accepts the converted number
+    assert ric.get_birth_date(full).isoformat() == f"19{legacy[6:8]}-{legacy[8:10]}-{legacy[10:12]}"
+
+
+@pytest.mark.parametrize("bad", ["11010549123100", "1101054912310021", "11010549123100X", ""])
+def test_only_15_digits_convert(bad):
+    with pytest.raises(ValueError):
+        id15_to_18(bad)
+
+
+@pytest.mark.parametrize(
+    "delivered, standard",
+    [
+        ("统一社会信用代码：91110000600037341L", "91110000600037341L"),
+        ("统一社会信用代码:9111 0000 6000 3734 1L（1/1）", "91110000600037341L"),
+        ("91110000600037341L(1/1)", "91110000600037341L"),
+        ("身份证号:11010519491231002X", "11010519491231002X"),
+        ("身份证号110105-19491231-002X", "11010519491231002X"),
+        ("110105 1949 1231 002X", "11010519491231002X"),
+        ("110105\u300019491231002X", "11010519491231002X"),
+        ("11010519491231002X号", "11010519491231002X"),
+        ("注册号: 310230001716146 [副本]", "310230001716146"),
+        ("91110000600037341L", "91110000600037341L"),
+        ("张三", "张三"),  # a name where a code belongs: left for the check to refuse
+        ("undefined", "undefined"),
+        ("身份证号：", None),  # a label and nothing else is empty
+    ],
+)
+def test_label_noise_is_stripped(delivered, standard):
+    assert strip_identifier_noise(delivered) == standard
+
+
+@pytest.mark.parametrize(
+    "value, upper",
+    [
+        ("11010519491231002x", "11010519491231002X"),
+        ("91110000600037341l", "91110000600037341L"),  # valid after upper-casing
+        ("91310115ma1h7xxx08", "91310115ma1h7xxx08"),  # lower case inside: still refused
+        ("undefined", "undefined"),
+        ("11010519491231002X", "11010519491231002X"),
+        ("", ""),
+    ],
+)
+def test_only_a_lower_case_check_character_is_upper_cased(value, upper):
+    assert upper_check_character(value) == upper
+
+
+def test_upper_cased_check_characters_then_pass():
+    assert uscc_problem(upper_check_character("91110000600037341l")) is None
+    assert id_number_problem(upper_check_character("11010519491231002x")) is None
+    assert uscc_problem(upper_check_character("91310115ma1h7xxx08")) is not None

@@ -148,7 +148,7 @@ def problems(c: Contract, row: dict, refs: dict | None = None) -> dict[str, str]
             allowed = f.codes.values() if f.delivered_as == "label" else f.codes
             if value not in allowed:
                 out[f.name] = "not in the code list"
-        if f.type == "date":
+        if f.type in ("date", "timestamp"):
             parsed = parse_date(value, f.formats or ("yyyy-MM-dd",))
             if parsed is None:
                 out[f.name] = "not a valid date"

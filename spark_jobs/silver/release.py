@@ -1,0 +1,116 @@
+"""Quarantine is not a dead end: rows held only for a missing reference are released later.
+
+A row whose every error is a reference that did not resolve (national categories 03, 04, 08:
+an entity, item or checklist not yet in silver) is *held*. Each build of its source validates
+the held rows again, from bronze, together with the new batches; a held row that now passes is
+MERGEd into silver like any other (a newer version of its key still wins), its quarantine rows
+are marked `released` with the date, and its file's ops row moves it from `rows_quarantined`
+to `rows_released`, so the file still reconciles: read = accepted + quarantined + superseded +
+released.
+
+Re-running is safe: a released row is no longer `quarantined`, so it is not held again, and the
+MERGE is idempotent.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from spark_jobs.contracts import Contract
+from spark_jobs.core import ops
+from spark_jobs.core.settings import Settings
+from spark_jobs.silver.quarantine import QUARANTINE_SCHEMA
+from spark_jobs.silver.quarantine import table as quarantine_table
+
+REFERENCE_CATEGORIES = ("03", "04", "08")
+KEY = ["_source_file", "_row_number"]
+
+
+def held_rows(spark, settings: Settings, contract: Contract, skip_batches: list[str]) -> DataFrame:
+    """(_source_file, _row_number, _batch_id) of this source's held rows, outside
+    `skip_batches` (batches validated from scratch anyway)."""
+    refs = ", ".join(f"'{c}'" for c in REFERENCE_CATEGORIES)
+    q = quarantine_table(spark, settings).where(
+        (F.col("source") == contract.name)
+        & (F.col("status") == "quarantined")
+        & (F.col("severity") == "error")
+        & ~F.col("_batch_id").isin(skip_batches or [""])
+    )
+    return (
+        q.groupBy(*KEY, "_batch_id")
+        .agg(F.expr(f"bool_and(category IN ({refs}))").alias("only_references"))
+        .where("only_references")
+        .drop("only_references")
+    )
+
+
+def held_bronze(spark, contract: Contract, held: DataFrame) -> DataFrame:
+    """The bronze rows of the held rows (their batches, then the exact rows)."""
+    bronze = spark.table(f"bronze.{contract.name}")
+    return bronze.join(F.broadcast(held), [*KEY, "_batch_id"], "left_semi")
+
+
+def mark_released(
+    spark, settings: Settings, contract: Contract, released: list[tuple[str, int]], day: date
+) -> None:
+    """Quarantine rows of the released rows: status `released`, `released_on` = day (one
+    MERGE; nothing when nothing was released)."""
+    if not released:
+        return
+    from delta.tables import DeltaTable
+
+    keys = spark.createDataFrame(released, "_source_file string, _row_number long")
+    path = settings.table_path("silver", "quarantine")
+    (
+        DeltaTable.forPath(spark, path)
+        .alias("t")
+        .merge(
+            keys.alias("s"),
+            f"t.source = '{contract.name}' AND t.status = 'quarantined' AND "
+            "t._source_file = s._source_file AND t._row_number = s._row_number",
+        )
+        .whenMatchedUpdate(
+            set={"status": F.lit("released"), "released_on": F.lit(day).cast("date")}
+        )
+        .execute()
+    )
+
+
+def released_ops_rows(spark, settings: Settings, contract: Contract, released) -> list[dict]:
+    """The silver ops rows of the files rows were released from, with the counts moved."""
+    per_file: dict[str, int] = {}
+    for source_file, _ in released:
+        per_file[source_file] = per_file.get(source_file, 0) + 1
+    if not per_file:
+        return []
+    rows = (
+        ops.read(spark, settings)
+        .where(
+            (F.col("source") == contract.name)
+            & (F.col("stage") == "silver")
+            & F.col("source_file").isin(list(per_file))
+        )
+        .collect()
+    )
+    out = []
+    for r in rows:
+        d = r.asDict()
+        n = per_file[d["source_file"]]
+        d["rows_quarantined"] = (d["rows_quarantined"] or 0) - n
+        d["rows_released"] = (d.get("rows_released") or 0) + n
+        d.pop("recorded_at", None)
+        out.append(d)
+    return out
+
+
+__all__ = [
+    "QUARANTINE_SCHEMA",
+    "REFERENCE_CATEGORIES",
+    "held_bronze",
+    "held_rows",
+    "mark_released",
+    "released_ops_rows",
+]

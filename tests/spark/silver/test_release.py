@@ -1,0 +1,111 @@
+"""A row held for a missing reference is released into silver when the reference arrives in a
+later delivery; its file still reconciles, and re-running changes nothing."""
+
+import dataclasses
+from datetime import date
+
+import pytest
+
+from spark_jobs.contracts import load_contract
+from spark_jobs.core.storage import Storage
+from spark_jobs.ingest import bronze
+from spark_jobs.silver import build as silver
+
+pytestmark = pytest.mark.slow  # several Delta commits
+
+ENTITIES = """\
+name: entities
+version: "1"
+format: csv
+encoding: utf-8
+natural_key: [entity_id]
+fields:
+  - {name: entity_id, header: 主体编号, type: string, required: true}
+  - {name: entity_name, header: 主体名称, type: string, required: true}
+"""
+ACTIONS = """\
+name: actions
+version: "1"
+format: csv
+encoding: utf-8
+natural_key: [action_id]
+fields:
+  - {name: action_id, header: 行为编号, type: string, required: true}
+  - name: entity_id
+    header: 主体编号
+    type: string
+    required: true
+    references: {table: entities, field: entity_id}
+  - {name: action_date, header: 行为日期, type: date, required: true, not_after: delivery_date}
+"""
+DAY1, DAY2 = date(2024, 6, 27), date(2024, 6, 28)
+
+
+@pytest.fixture
+def setup(spark, lake, tmp_path):
+    contracts = tmp_path / "contracts"
+    contracts.mkdir()
+    (contracts / "entities.yaml").write_text(ENTITIES, "utf-8")
+    (contracts / "actions.yaml").write_text(ACTIONS, "utf-8")
+    settings = dataclasses.replace(lake, contract_dir=contracts)
+    storage = Storage.for_settings(settings)
+
+    def deliver(source: str, day: date, text: str) -> None:
+        storage.write_bytes(f"landing/{source}/{day}/{source}_{day}.csv", text.encode("utf-8"))
+
+    def run(day: date) -> dict:
+        out = {}
+        for name in ("entities", "actions"):
+            c = load_contract(contracts / f"{name}.yaml")
+            bronze.ingest(spark, settings, c, day)
+            out[name] = silver.build(spark, settings, c)
+        return out
+
+    return settings, deliver, run
+
+
+def test_a_row_waiting_for_its_entity_is_released_when_the_entity_arrives(spark, setup):
+    _, deliver, run = setup
+    deliver("entities", DAY1, "主体编号,主体名称\nE1,甲公司\n")
+    deliver("actions", DAY1, "行为编号,主体编号,行为日期\nA1,E1,2024-06-20\nA2,E2,2024-06-21\n")
+    first = run(DAY1)["actions"]
+    assert (first["accepted"], first["quarantined"], first["released"]) == (1, 1, 0)
+    held = spark.table("silver.quarantine").where("source = 'actions'").collect()
+    assert [(q._row_number, q.field, q.category, q.status) for q in held] == [
+        (2, "entity_id", "08", "quarantined")
+    ]
+    assert held[0].message == "[主体编号]:[E2] 在silver.entities中不存在"
+
+    deliver("entities", DAY2, "主体编号,主体名称\nE2,乙公司\n")
+    second = run(DAY2)["actions"]
+    assert second["released"] == 1 and second["batches"] == 0
+    assert {r.action_id for r in spark.table("silver.actions").collect()} == {"A1", "A2"}
+    q = spark.table("silver.quarantine").where("source = 'actions'").collect()
+    assert [(r._row_number, r.status) for r in q] == [(2, "released")]
+    assert q[0].released_on is not None
+    log = spark.table("ops.batch_log").where("stage = 'silver' AND source = 'actions'").collect()
+    assert len(log) == 1
+    r = log[0]
+    assert (r.rows_read, r.rows_accepted, r.rows_quarantined, r.rows_released) == (2, 1, 0, 1)
+    assert r.rows_read == (
+        r.rows_accepted + r.rows_quarantined + r.rows_superseded + r.rows_released
+    )
+
+    again = run(DAY2)["actions"]  # nothing pending, nothing held: no change
+    assert again["released"] == 0 and again["batches"] == 0
+    assert spark.table("silver.actions").count() == 2
+
+
+def test_a_row_with_another_error_stays_held(spark, setup):
+    _, deliver, run = setup
+    deliver("entities", DAY1, "主体编号,主体名称\nE1,甲公司\n")
+    deliver("actions", DAY1, "行为编号,主体编号,行为日期\nA3,E3,2024-07-30\n")  # future date too
+    run(DAY1)
+    deliver("entities", DAY2, "主体编号,主体名称\nE3,丙公司\n")
+    assert run(DAY2)["actions"]["released"] == 0
+    statuses = {
+        (q.field, q.status)
+        for q in spark.table("silver.quarantine").where("source = 'actions'").collect()
+    }
+    assert statuses == {("entity_id", "quarantined"), ("action_date", "quarantined")}
+    assert spark.table("silver.actions").count() == 0
