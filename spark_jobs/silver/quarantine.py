@@ -59,6 +59,9 @@ def _department(contract: Contract) -> Column:
 def _labels(contract: Contract) -> Column:
     """field name → the label a department knows it by (`national.field_label`)."""
     pairs = [(f.name, field_label(f)) for f in contract.fields] + [("_row", "整行")]
+    if len(contract.natural_key) > 1:  # a superseded row's field is the whole key
+        key = "|".join(contract.natural_key)
+        pairs.append((key, "|".join(field_label(contract.field(k)) for k in contract.natural_key)))
     return F.create_map(*[F.lit(x) for pair in pairs for x in pair])
 
 
@@ -66,13 +69,14 @@ def _superseded_entry(contract: Contract) -> Column:
     """The one finding of a row a later row of its delivery replaced (category 05)."""
     key = F.concat_ws("|", *[F.col(k).cast("string") for k in contract.natural_key])
     name = "|".join(contract.natural_key)
+    label = "|".join(field_label(contract.field(k)) for k in contract.natural_key)
     return F.struct(
         F.lit(name).alias("field"),
         key.alias("value"),
         F.lit(None).cast("string").alias("standardised_value"),
         F.lit(SUPERSEDED).alias("reason"),
         F.lit("05").alias("category"),
-        F.concat(F.lit(f"[{name}]:["), key, F.lit("] 同一批次中重复，以后一条为准")).alias(
+        F.concat(F.lit(f"[{label}]:["), key, F.lit("] 同一批次中重复，以后一条为准")).alias(
             "message"
         ),
         F.lit("warning").alias("severity"),
