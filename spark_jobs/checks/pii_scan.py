@@ -43,7 +43,6 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +57,14 @@ from spark_jobs.checks.free_text import (
 )
 from spark_jobs.checks.identifiers import id_check_character
 from spark_jobs.checks.masking import mask_name
+from spark_jobs.checks.pii_files import (
+    MUST_READ,
+    READERS,
+    decode,
+    is_binary,
+    iter_files,
+    text_values,
+)
 
 __all__ = [
     "Finding",
@@ -73,37 +80,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SKIPPED_DIRS = frozenset({"_delta_log", "__pycache__", ".git"})
-_BINARY_SUFFIXES = frozenset(
-    [
-        ".png",
-        ".jpg",
-        ".jpeg",
-        ".gif",
-        ".webp",
-        ".ico",
-        ".pdf",
-        ".zip",
-        ".gz",
-        ".bz2",
-        ".xz",
-        ".zst",
-        ".jar",
-        ".class",
-        ".pyc",
-        ".so",
-        ".crc",
-        ".bin",
-        ".db",
-        ".sqlite",
-        ".woff",
-        ".woff2",
-        ".ttf",
-        ".otf",
-        ".avro",
-        ".orc",
-    ]
-)
 EXCERPT_CONTEXT = 20  # characters shown on each side of a finding
 
 # ASCII letters count as part of a run too: hex digests and tokens are not phone numbers.
@@ -278,226 +254,25 @@ def scan_text(
     return [Finding(path, location, h[0], _excerpt(text, hits, h)) for h in hits]
 
 
-# --- file kinds ---------------------------------------------------------------------------------
-
-
-def _walk_json(value: Any, where: str) -> Iterator[tuple[str, str]]:
-    """(JSON path, text) of every string, and of every integer (a phone stored as a number)."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _walk_json(v, f"{where}.{k}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _walk_json(v, f"{where}[{i}]")
-    elif isinstance(value, str):
-        yield where, value
-    elif isinstance(value, int) and not isinstance(value, bool):
-        yield where, str(value)
-    elif isinstance(value, float) and value.is_integer() and abs(value) < 1e19:
-        yield where, str(int(value))
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK), never failing."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
-
-
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    with path.open("rb") as fh:
-        for n, raw in enumerate(fh, start=1):
-            yield n, _decode(raw)
-
-
-def _text_values(path: Path) -> Iterator[tuple[str, str]]:
-    for n, line in _lines(path):
-        yield f"line {n}", line
-
-
-def _jsonl_values(path: Path) -> Iterator[tuple[str, str]]:
-    for n, line in _lines(path):
-        try:
-            doc = json.loads(line)
-        except ValueError:
-            yield f"line {n}", line
-            continue
-        for where, text in _walk_json(doc, "$"):
-            yield f"line {n}, {where}", text
-
-
-def _json_values(path: Path) -> Iterator[tuple[str, str]]:
-    text = _decode(path.read_bytes())
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        yield from _jsonl_values(path)  # JSON Lines under .json, or broken JSON: line by line
-        return
-    yield from _walk_json(doc, "$")
-
-
-def _csv_values(path: Path) -> Iterator[tuple[str, str]]:
-    text = _decode(path.read_bytes())
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] = []
-    for n, row in enumerate(reader):
-        if n == 0:
-            header = row
-            for i, cell in enumerate(row):
-                yield f"header, column {i + 1}", cell
-            continue
-        for i, cell in enumerate(row):
-            col = header[i] if i < len(header) and header[i] else f"column {i + 1}"
-            yield f"row {n} (line {reader.line_num}), column {col}", cell
-
-
-class _HtmlText(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.pieces: list[tuple[str, str]] = []
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if value:
-                self.pieces.append((f"line {self.getpos()[0]}, <{tag} {name}>", value))
-
-    def handle_data(self, data):
-        if data.strip():
-            self.pieces.append((f"line {self.getpos()[0]}", data))
-
-
-def _html_values(path: Path) -> Iterator[tuple[str, str]]:
-    parser = _HtmlText()
-    parser.feed(_decode(path.read_bytes()))
-    parser.close()
-    yield from parser.pieces
-
-
-def _xlsx_values(path: Path) -> Iterator[tuple[str, str]]:
-    import openpyxl
-    from openpyxl.utils import get_column_letter
-
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        for ws in wb.worksheets:
-            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                for c, value in enumerate(row, start=1):
-                    text = _cell_text(value)
-                    if text:
-                        yield f"{ws.title}!{get_column_letter(c)}{r}", text
-    finally:
-        wb.close()
-
-
-def _cell_text(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e19:
-        return str(int(value))  # a phone number typed into Excel is a float
-    return None
-
-
-def _has_text(t) -> bool:
-    """A column type worth reading: strings, integers, or nested types holding them."""
-    import pyarrow as pa
-
-    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_integer(t):
-        return True
-    if getattr(pa.types, "is_string_view", None) and pa.types.is_string_view(t):
-        return True
-    if pa.types.is_dictionary(t):
-        return _has_text(t.value_type)
-    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
-        return _has_text(t.value_type)
-    if pa.types.is_struct(t):
-        return any(_has_text(t.field(i).type) for i in range(t.num_fields))
-    if pa.types.is_map(t):
-        return _has_text(t.key_type) or _has_text(t.item_type)
-    return False
-
-
-def _parquet_values(path: Path) -> Iterator[tuple[str, str]]:
-    import pyarrow.parquet as pq
-
-    pf = pq.ParquetFile(path)
-    columns = [f.name for f in pf.schema_arrow if _has_text(f.type)]
-    if not columns:
-        return
-    row = 0
-    for batch in pf.iter_batches(batch_size=8192, columns=columns):
-        for name in batch.schema.names:
-            for i, value in enumerate(batch.column(name).to_pylist()):
-                if value is None:
-                    continue
-                for where, text in _walk_json(value, ""):
-                    yield f"column {name}{where}, row {row + i + 1}", text
-        row += batch.num_rows
-
-
-_READERS = {
-    ".parquet": _parquet_values,
-    ".json": _json_values,
-    ".jsonl": _jsonl_values,
-    ".ndjson": _jsonl_values,
-    ".csv": _csv_values,
-    ".tsv": _csv_values,
-    ".html": _html_values,
-    ".htm": _html_values,
-    ".xlsx": _xlsx_values,
-    ".xlsm": _xlsx_values,
-}
-_MUST_READ = frozenset({".parquet", ".xlsx", ".xlsm"})  # unreadable means unchecked
-
-
-def _is_binary(path: Path) -> bool:
-    if path.suffix.lower() in _BINARY_SUFFIXES:
-        return True
-    with path.open("rb") as fh:
-        return b"\x00" in fh.read(8192)
-
-
-def iter_files(root: Path | str) -> Iterator[Path]:
-    """Files under `root` (or `root` itself), sorted, skipping `_delta_log` and checksum files."""
-    root = Path(root)
-    if root.is_file():
-        yield root
-        return
-    if not root.is_dir():
-        raise FileNotFoundError(f"no such file or folder: {root}")
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).parts
-        if any(part in SKIPPED_DIRS for part in rel[:-1]) or not path.is_file():
-            continue
-        if path.name in SKIPPED_DIRS or path.name == "_SUCCESS" or path.suffix == ".crc":
-            continue
-        yield path
-
-
 def scan_file(
     path: Path | str, names: KnownNames | None = None, *, landlines: bool = False
 ) -> list[Finding] | None:
     """Findings in one file, or None when it is binary and was skipped."""
     path = Path(path)
     suffix = path.suffix.lower()
-    reader = _READERS.get(suffix)
+    reader = READERS.get(suffix)
     if reader is None:
-        if _is_binary(path):
+        if is_binary(path):
             return None
-        reader = _text_values
+        reader = text_values
     findings: list[Finding] = []
     try:
         for location, text in reader(path):
             findings += scan_text(text, str(path), location, names, landlines=landlines)
     except Exception as exc:
-        if suffix not in _MUST_READ:  # a text-like file that breaks its format: read its lines
+        if suffix not in MUST_READ:  # a text-like file that breaks its format: read its lines
             findings = []
-            for location, text in _text_values(path):
+            for location, text in text_values(path):
                 findings += scan_text(text, str(path), location, names, landlines=landlines)
             return findings
         reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
@@ -538,7 +313,7 @@ def _landing_names(path: Path, contract, fields) -> Iterator[Any]:
         try:
             text = data.decode(contract.encoding or "utf-8")
         except (UnicodeDecodeError, LookupError):
-            text = _decode(data)
+            text = decode(data)
         rows = csv.reader(
             io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=contract.delimiter or ","
         )
@@ -564,7 +339,7 @@ def _landing_names(path: Path, contract, fields) -> Iterator[Any]:
         finally:
             wb.close()
     elif fmt == "jsonl":
-        for line in _decode(path.read_bytes()).splitlines():
+        for line in decode(path.read_bytes()).splitlines():
             try:
                 record = json.loads(line)
             except ValueError:
@@ -572,7 +347,7 @@ def _landing_names(path: Path, contract, fields) -> Iterator[Any]:
             for f in fields:
                 yield _dotted(record, f.key or f.name)
     elif fmt == "json_pages":
-        records = _dotted(json.loads(_decode(path.read_bytes())), contract.records_key or "")
+        records = _dotted(json.loads(decode(path.read_bytes())), contract.records_key or "")
         for record in records if isinstance(records, list) else []:
             for f in fields:
                 yield _dotted(record, f.key or f.name)

@@ -1,6 +1,6 @@
 """The report's model: the national check categories, platforms, figures and their wording.
 
-Plain Python (no Spark): `report_data` fills it from the lake, `report_html` and `workbook`
+No Spark session (the categories come from `silver.national`): `report_data` fills it from the lake, `report_html` and `workbook`
 render it. See `report_data` for what each figure means.
 """
 
@@ -9,20 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-# The national check categories (数据检核类型), ../shared/NATIONAL_DATA.md §1.4 and
-# docs/national_rules.md#quality-check-categories: code -> (Chinese name, English subtitle).
-CATEGORIES: dict[str, tuple[str, str]] = {
-    "01": ("代码检查", "code lists"),
-    "02": ("数据源标识检查", "source identifier"),
-    "03": ("监管事项目录编码检查", "catalog item code"),
-    "04": ("监管事项检查实施清单编码检查", "checklist code"),
-    "05": ("数据归并", "duplicates and merges"),
-    "06": ("统一社会信用代码编码规则检查", "USCC"),
-    "07": ("身份证号码编码规则检查", "ID number"),
-    "08": ("数据关联性检查", "references"),
-    "09": ("业务主键检查", "business key"),
-    "10": ("时间信息检查", "dates and times"),
-}
+# The national check categories: silver's table (code -> (Chinese name, English subtitle)).
+from spark_jobs.silver.national import CATEGORIES
+
 UNCATEGORISED = ("未分类", "no category")
 
 # Where a row without a department_code goes: the platform that delivered the source.
