@@ -21,18 +21,17 @@ from common.defaults import DEFAULT_ARGS, START_DATE
 from common.xcom import to_xcom
 from spark_jobs.contracts import source_contracts
 from spark_jobs.core.settings import Settings
+from spark_jobs.pipeline.gold_parts import GOLD_PARTS, gold_models
 
-# Parse-time: YAML only. Every contract's silver table; gold reads SOURCES.
+# Parse-time: YAML and file names only. Every contract's silver table.
 ALL_SOURCES = [name for name, _, _ in source_contracts(Settings.from_env().contract_dir)]
-SOURCES = ("supervision_items", "supervision_actions")
-# The functions of spark_jobs.pipeline.tasks, in order, with the tables each one writes.
-TASKS = {
+# The functions of spark_jobs.pipeline.tasks, in order, with the tables each one writes; gold
+# is one task per part (GOLD_PARTS: a repository, the cross-repository views, the metrics).
+BEFORE_GOLD = {
     "build_silver": [silver_asset(s) for s in ALL_SOURCES] + [silver_asset("quarantine")],
     "quality_gate": [],
-    "build_gold": [gold_asset(s) for s in SOURCES] + [gold_asset("coverage_rate")],
-    "export_national": [NATIONAL_EXPORT],
-    "report": [],
 }
+AFTER_GOLD = {"export_national": [NATIONAL_EXPORT], "report": []}
 
 
 def _pipeline_task(name: str):
@@ -57,13 +56,37 @@ def _pipeline_task(name: str):
     tags=["supervision", "supervision_actions", "national_export"],
     doc_md=__doc__,
 )
+def _gold_task(part: str):
+    def run(ds=None, triggering_asset_events=None):
+        from spark_jobs.pipeline import tasks
+
+        return to_xcom(tasks.build_gold_part(run_date(ds, triggering_asset_events), part))
+
+    run.__name__ = f"gold_{part}"
+    run.__doc__ = f"spark_jobs.pipeline.tasks.build_gold_part(<run date>, {part!r})."
+    return run
+
+
 def supervision_actions_pipeline():
-    chain(
-        *[
-            task(task_id=name, outlets=outlets)(_pipeline_task(name))()
-            for name, outlets in TASKS.items()
-        ]
-    )
+    before = [
+        task(task_id=name, outlets=outlets)(_pipeline_task(name))()
+        for name, outlets in BEFORE_GOLD.items()
+    ]
+    after = [
+        task(task_id=name, outlets=outlets)(_pipeline_task(name))()
+        for name, outlets in AFTER_GOLD.items()
+    ]
+    gold = {
+        part: task(task_id=f"gold_{part}", outlets=[gold_asset(m) for m in gold_models(part)])(
+            _gold_task(part)
+        )()
+        for part in GOLD_PARTS
+    }
+    chain(*before)
+    for part, needs in GOLD_PARTS.items():
+        (before[-1] if not needs else [gold[n] for n in needs]) >> gold[part]
+    list(gold.values()) >> after[0]
+    chain(*after)
 
 
 supervision_actions_pipeline()

@@ -8,7 +8,7 @@ from spark_jobs.core.catalog import register_table
 from spark_jobs.core.settings import Settings
 
 
-def _add_missing_columns(spark, path: str, schema: T.StructType) -> None:
+def add_missing_columns(spark, path: str, schema: T.StructType) -> None:
     """A lake made by an older version gains the columns added since (nullable, at the end),
     so writers with the current schema keep working without rewriting the table."""
     have = {f.name for f in spark.read.format("delta").load(path).schema}
@@ -30,6 +30,6 @@ def ensure_table(spark, settings: Settings, layer: str, name: str, schema: T.Str
     if not DeltaTable.isDeltaTable(spark, path):
         spark.createDataFrame([], schema).write.format("delta").mode("ignore").save(path)
     else:
-        _add_missing_columns(spark, path, schema)
+        add_missing_columns(spark, path, schema)
     register_table(spark, layer, name, path)
     return path

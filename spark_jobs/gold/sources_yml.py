@@ -46,6 +46,10 @@ DELIVERY_DATE = (
     "Landing partition date of the delivery the row came from "
     "(landing/<source>/<yyyy-mm-dd>/); with the lineage, decides which delivery wins."
 )
+SILVER_AT = (
+    "Lineage - when silver last (re)wrote the row (a new, superseding or released row); "
+    "incremental gold marts read only rows newer than their own latest _silver_at."
+)
 
 
 def _text(texts: dict[str, str], default: str = "") -> str:
@@ -101,6 +105,7 @@ def silver_columns(contract: Contract) -> list[dict[str, Any]]:
     columns.append({"name": "delivery_date", "description": DELIVERY_DATE})
     columns += [{"name": n, "description": d} for n, d in LINEAGE.items()]
     columns += [c for f in contract.pii_fields for c in _pii_columns(f)]
+    columns.append({"name": "_silver_at", "description": SILVER_AT})
     return columns
 
 

@@ -16,6 +16,7 @@ from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
 from spark_jobs.core.storage import Storage
 from spark_jobs.exports import national as export
+from spark_jobs.pipeline.gold_parts import GOLD_PARTS
 from spark_jobs.silver import build as silver
 
 # The sources gold (dbt) reads today; silver and the gate cover every contract.
@@ -83,18 +84,31 @@ def quality_gate(run_date) -> dict:
 
 
 def build_gold(run_date) -> dict:
-    """dbt builds and tests every gold table: the marts, then the run date's coverage rate
-    (gold.coverage_rate, merged on run date and department). Returns rows per table; for
-    coverage_rate the run date's rows."""
-    from spark_jobs.gold.dbt_runner import run_dbt
+    """dbt builds, tests and publishes gold (`spark_jobs.gold.publish`): the eight
+    repositories' marts, the cross-repository views, then the run date's coverage rate. A
+    failing test publishes nothing (gold stays as it was). Returns rows per gold table
+    (coverage_rate: the run date's rows) and the sources skipped for having no silver yet."""
+    from spark_jobs.gold.publish import build_and_publish, gold_versions
 
     settings, spark, day = _ctx(run_date)
-    run_dbt(["build"], settings, vars={"run_date": day.isoformat()})
-    counts = {t: spark.table(f"gold.{t}").count() for t in SOURCES}
-    counts["coverage_rate"] = (
-        spark.table("gold.coverage_rate").where(f"run_date = DATE'{day.isoformat()}'").count()
-    )
-    return counts
+    result = build_and_publish(settings, day.isoformat())
+    counts = {t: spark.table(f"gold.{t}").count() for t in sorted(gold_versions(spark, settings))}
+    if "coverage_rate" in counts:
+        counts["coverage_rate"] = (
+            spark.table("gold.coverage_rate").where(f"run_date = DATE'{day.isoformat()}'").count()
+        )
+    return {"rows": counts, "skipped_sources": result["skipped_sources"]}
+
+
+def build_gold_part(run_date, part: str) -> dict:
+    """`build_gold` for one part of `GOLD_PARTS` (dbt `tag:<part>`): its own write, audit and
+    publish, so a failing test in one repository does not hold back the others."""
+    from spark_jobs.gold.publish import build_and_publish
+
+    if part not in GOLD_PARTS:
+        raise ValueError(f"unknown gold part {part!r}: one of {sorted(GOLD_PARTS)}")
+    settings, _, day = _ctx(run_date)
+    return build_and_publish(settings, day.isoformat(), select=[f"tag:{part}"])
 
 
 def export_national(run_date) -> dict:

@@ -29,6 +29,7 @@ from spark_jobs.checks.masking import mask_name, mask_phone, tokenise
 from spark_jobs.contracts import Contract, get_contract
 from spark_jobs.core import ops
 from spark_jobs.core.catalog import register_table
+from spark_jobs.core.delta import add_missing_columns
 from spark_jobs.core.settings import Settings
 from spark_jobs.silver import release
 from spark_jobs.silver.quarantine import QUARANTINE_SCHEMA, quarantine_rows, write_quarantine
@@ -108,7 +109,9 @@ def accepted_rows(contract: Contract, classified: DataFrame, settings: Settings)
         else:
             out = out.withColumn(f"{f.name}_masked", _mask_phone(F.col(f.name)))
             out = out.withColumn(f"{f.name}_token", _token_udf(settings.masking_key)(F.col(f.name)))
-    return out
+    # When silver (re)wrote the row: gold's incremental marts read only rows newer than
+    # their own latest `_silver_at`, which catches new, superseding and released rows alike.
+    return out.withColumn("_silver_at", F.current_timestamp())
 
 
 def pending_batches(spark, settings: Settings, contract: Contract) -> list[dict]:
@@ -134,6 +137,7 @@ def _merge(spark, settings: Settings, contract: Contract, accepted: DataFrame) -
         register_table(spark, "silver", contract.name, target)
         return
     register_table(spark, "silver", contract.name, target)
+    add_missing_columns(spark, target, accepted.schema)  # a lake from before `_silver_at`
     key = " AND ".join(f"t.{k} = s.{k}" for k in contract.natural_key)
     newer = (
         "struct(s.delivery_date, s._source_file, s._row_number) >= "

@@ -18,22 +18,29 @@ def test_dagbag_has_no_import_errors_and_rules_hold(bag):
     assert bag.import_errors == {}
     assert not any(d.startswith("common") for d in bag.dags)  # dags/common is not parsed
     dag = bag.dags[PIPELINE]
-    assert [t.task_id for t in dag.topological_sort()] == [
-        "build_silver",
-        "quality_gate",
-        "build_gold",
-        "export_national",
-        "report",
-    ]
+    from spark_jobs.pipeline import tasks as pipeline
+    from spark_jobs.pipeline.gold_parts import GOLD_PARTS
+
+    order = [t.task_id for t in dag.topological_sort()]
+    gold = [f"gold_{part}" for part in GOLD_PARTS]
+    assert order[:2] == ["build_silver", "quality_gate"]
+    assert sorted(order[2:-2]) == sorted(gold)  # one gold task per repository / part
+    assert order[-2:] == ["export_national", "report"]
+    for part, needs in GOLD_PARTS.items():
+        upstream = dag.get_task(f"gold_{part}").upstream_task_ids
+        assert upstream == ({f"gold_{n}" for n in needs} or {"quality_gate"}), part
+    assert dag.get_task("export_national").upstream_task_ids == set(gold)
+    # The same functions run_all calls, gold split by part.
+    names = [f.__name__ for f in pipeline.TASKS]
+    assert names == ["build_silver", "quality_gate", "build_gold", "export_national", "report"]
+    outlets = {a.name for t in gold for a in dag.get_task(t).outlets}
+    assert {"gold.supervision_actions", "gold.complaints", "gold.coverage_rate"} <= outlets
     for t in dag.tasks:
         assert t.retries >= 2, t.task_id
         assert t.owner == "data-engineering"
         assert t.pool == "lakehouse_spark"
     assert {"supervision", "national_export"} <= set(dag.tags)
     assert dag.max_active_runs == 1
-    from spark_jobs.pipeline import tasks as pipeline
-
-    assert [t.task_id for t in dag.topological_sort()] == [f.__name__ for f in pipeline.TASKS]
 
 
 def test_pipeline_is_scheduled_on_the_bronze_assets_not_the_clock(bag):

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from spark_jobs.core.catalog import register_lake_tables
+from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
 from spark_jobs.gold.dbt_runner import (
     PROJECT_DIR,
@@ -26,6 +27,15 @@ from spark_jobs.gold.dbt_runner import (
     dbt_args,
     dbt_target_path,
     run_dbt,
+)
+from spark_jobs.gold.publish import (
+    GoldNotPublished,
+    build_and_publish,
+    build_args,
+    gold_versions,
+    marker_path,
+    missing_sources,
+    recover,
 )
 
 ITEMS_SCHEMA = (
@@ -41,7 +51,8 @@ ACTIONS_SCHEMA = (
     "officer_license_nos array<string>, content string, contact_name string, "
     "contact_phone string, contact_name_masked string, contact_phone_masked string, "
     "contact_phone_token string, submitted_date date, delivery_date date, _source_file string, "
-    "_file_sha256 string, _row_number long, _batch_id string, _ingested_at timestamp"
+    "_file_sha256 string, _row_number long, _batch_id string, _ingested_at timestamp, "
+    "_silver_at timestamp"
 )
 RAW_NAME, RAW_PHONE = "张三", "13812345678"
 D = dt.date(2025, 3, 1)  # the first run date; most actions are dated on it
@@ -83,7 +94,7 @@ def _action(action_id, item_code, action_type, result_code, officers, *, contact
         "某某食品有限公司", "330106", day, result_code, "01", "市场监管局", officers, None,
         name, phone, "张*" if contact else None, "138****5678" if contact else None,
         "f" * 64 if contact else None, day + dt.timedelta(days=2), day + dt.timedelta(days=3),
-        "actions.csv", "cd" * 32, 1, "batch-1", TS,
+        "actions.csv", "cd" * 32, 1, "batch-1", TS, TS,
     )  # fmt: skip
 
 
@@ -105,6 +116,11 @@ def _actions():
 
 
 ACTION_IDS = [f"A00{i}" for i in range(1, 10)]
+# The gold tables a lake with only the catalog and the actions in silver gets.
+BUILT_FROM_ITEMS_AND_ACTIONS = {
+    "supervision_items", "supervision_actions", "inspections", "penalties",
+    "coercive_measures", "other_actions", "public_random_inspection_results", "coverage_rate",
+}  # fmt: skip
 # Expected coverage per run date and department: items_total, items_covered, rate, 80 %, 100 %.
 # 01: items 1 2 4 5 7, item 4 acted on only last year; 05: items 3 6 8, item 6 only after D;
 # 12: item 9.
@@ -141,7 +157,11 @@ RUN_COVERAGE = ("run", "--select", "coverage_rate")
 RUN_ITEMS_AND_COVERAGE = ("run", "--select", "supervision_items", "coverage_rate")
 
 
-def build(settings: Settings, run_date: dt.date = D, args=("build",)):
+def build(settings: Settings, run_date: dt.date = D, args=None):
+    """`dbt build` of what this lake's silver tables allow (as the pipeline selects it), or
+    `args`; returns dbt's result."""
+    if args is None:
+        args = build_args((), missing_sources(get_spark(settings), settings))
     return run_dbt(list(args), settings, vars={"run_date": run_date.isoformat()})
 
 
@@ -168,6 +188,22 @@ def delta_version(spark, settings: Settings, table: str) -> int:
 
     path = settings.table_path("gold", table)
     return DeltaTable.forPath(spark, path).history(1).collect()[0]["version"]
+
+
+def merged_rows(spark, settings: Settings, table: str) -> int | None:
+    """Source rows the gold table's latest commit merged (its MERGE's numSourceRows), or None
+    when its latest commit is not a MERGE."""
+    from delta.tables import DeltaTable
+
+    last = DeltaTable.forPath(spark, settings.table_path("gold", table)).history(1).collect()[0]
+    if last["operation"] != "MERGE":
+        return None
+    return int(last["operationMetrics"]["numSourceRows"])
+
+
+def later(action: tuple, hours: int = 24) -> tuple:
+    """`action` as silver writes it `hours` after the first build (`_silver_at` is last)."""
+    return (*action[:-1], TS + dt.timedelta(hours=hours))
 
 
 # --- the runner's arguments (no Spark) -----------------------------------------------------------
@@ -232,11 +268,16 @@ def test_build_creates_gold_delta_tables_in_the_lake(spark, built):
         assert statuses[f"model.supervision_lakehouse.{model}"] == "success"
     assert any(".no_personal_data_columns_" in uid for uid in statuses)
     assert any(".unique_combination_coverage_rate_" in uid for uid in statuses)
-    tables = ("supervision_items", "supervision_actions", "coverage_rate")
+    tables = BUILT_FROM_ITEMS_AND_ACTIONS
     for table in tables:
         assert DeltaTable.isDeltaTable(spark, settings.table_path("gold", table))
-    # Only Delta tables reach gold: staging and intermediate models are ephemeral.
+    # Only Delta tables reach gold: staging and intermediate models are ephemeral. This lake
+    # has only two silver tables: the marts of the other sources (and what reads them) are
+    # excluded, not failed.
     assert {p.name for p in Path(settings.lake_root, "gold").iterdir()} == set(tables)
+    skipped = {uid for uid, status in statuses.items() if status != "success"}
+    assert not skipped, skipped
+    assert "model.supervision_lakehouse.complaints" not in statuses
     # Registered by name, at exactly <lake_root>/gold/<model> (schema `gold`, no prefix).
     names = register_lake_tables(spark, settings)
     assert {f"gold.{t}" for t in tables} <= set(names)
@@ -304,22 +345,23 @@ def test_coverage_rate_values_and_columns(spark, built):
 
 
 def test_second_build_is_idempotent(spark, built):
-    """Re-running the same run date: marts replaced in one commit, coverage rows not doubled."""
+    """Re-running the same run date: full marts replaced in one commit, the incremental mart
+    merges nothing (no silver row is newer than its own), coverage rows not doubled."""
     settings, _ = built
     marts = ("supervision_items", "supervision_actions")
     before = {
         t: sorted(map(tuple, gold(spark, settings, t).drop("officer_license_nos").collect()))
         for t in (*marts, "coverage_rate")
     }
-    versions = {t: delta_version(spark, settings, t) for t in marts}
+    version = delta_version(spark, settings, "supervision_items")
     result = build(settings, D)  # the tables exist and are registered: replace / merge
     assert result.success
     for table, rows in before.items():
         again = gold(spark, settings, table).drop("officer_license_nos").collect()
         assert sorted(map(tuple, again)) == rows
-    for table in marts:
-        # `create or replace` on the registered table: one new commit, same location.
-        assert delta_version(spark, settings, table) == versions[table] + 1
+    # `create or replace` on the registered table: one new commit, same location.
+    assert delta_version(spark, settings, "supervision_items") == version + 1
+    assert merged_rows(spark, settings, "supervision_actions") in (None, 0)
     assert spark.table("gold.supervision_actions").count() == len(ACTION_IDS)
     assert spark.table("gold.coverage_rate").count() == len(COVERAGE_D)
 
@@ -360,9 +402,18 @@ def test_every_model_has_its_yml_beside_it_and_its_repository_tag(spark, built):
         if folder in ("staging", "intermediate"):
             assert materialized == "ephemeral", name
         if folder == "marts":
-            repository = int(sql.parts[2].split("_", 1)[0])
-            assert f"repository_{repository}" in node["tags"], name
-            assert materialized == "table", name
+            part = sql.parts[2]  # <NN>_<repository> or cross_repository
+            tag = part if not part[0].isdigit() else f"repository_{int(part.split('_', 1)[0])}"
+            assert tag in node["tags"], name
+            assert materialized in ("table", "incremental"), name
+            if materialized == "incremental":  # a MERGE on a key, never an append
+                config = node["config"]
+                assert config["incremental_strategy"] == "merge", name
+                assert config["unique_key"], name
+    repositories = {
+        t for n in models.values() for t in n["tags"] if t.startswith("repository_")
+    }
+    assert repositories == {f"repository_{n}" for n in range(1, 9)}
     config = models["coverage_rate"]["config"]
     assert (config["materialized"], config["incremental_strategy"], config["file_format"]) == (
         "incremental", "merge", "delta")  # fmt: skip
@@ -412,20 +463,74 @@ def test_build_without_a_run_date_names_the_missing_var(spark, built):
 
 
 def test_action_with_unknown_item_fails_the_relationships_test(spark, lake):
-    actions = [*_actions(), _action("A999", "33999999999999", "inspection", "01", TWO)]
-    write_silver(spark, lake, actions=actions)
-    with pytest.raises(DbtFailed) as info:
-        build(lake, D)
+    """Write, audit, publish: a failing relationships test leaves gold exactly as it was."""
+    write_silver(spark, lake)
+    build_and_publish(lake, D.isoformat())
+    published = {
+        t: sorted(map(tuple, gold(spark, lake, t).drop("officer_license_nos").collect()))
+        for t in BUILT_FROM_ITEMS_AND_ACTIONS
+    }
+    bad = later(_action("A999", "33999999999999", "inspection", "01", TWO))
+    write_silver(spark, lake, actions=[*_actions(), bad])
+    with pytest.raises(GoldNotPublished) as info:
+        build_and_publish(lake, D.isoformat())
     failures = info.value.failures
     assert len(failures) == 1, failures
     assert "relationships_supervision_actions_item_code" in failures[0]
     assert "[fail]" in failures[0]
-    assert "relationships_supervision_actions_item_code" in str(info.value)
-    # The marts were still built (tests run after them) and the names re-registered; the
-    # coverage rate, downstream of the failed test, was skipped.
-    assert gold(spark, lake, "supervision_actions").count() == len(actions)
-    assert spark.table("gold.supervision_actions").where("action_id = 'A999'").count() == 1
-    assert not Path(lake.table_path("gold", "coverage_rate")).exists()
+    assert "not published" in str(info.value)
+    # dbt had merged A999 into gold.supervision_actions (tests run after their model): the
+    # table was restored, and every other table is unchanged too.
+    assert "supervision_actions" in info.value.restored
+    for table, rows in published.items():
+        again = gold(spark, lake, table).drop("officer_license_nos").collect()
+        assert sorted(map(tuple, again)) == rows, table
+    assert spark.table("gold.supervision_actions").where("action_id = 'A999'").count() == 0
+    assert not marker_path(lake).exists()
+    # Once the catalog gains the item, the next build publishes the action.
+    items = [*_items(), ("33999999999999", *_items()[0][1:])]
+    write_silver(spark, lake, actions=[*_actions(), bad], items=items)
+    build_and_publish(lake, D.isoformat())
+    assert gold(spark, lake, "supervision_actions").where("action_id = 'A999'").count() == 1
+
+
+def test_a_build_that_crashed_before_publishing_is_undone_by_the_next(spark, lake):
+    write_silver(spark, lake)
+    build_and_publish(lake, D.isoformat())
+    published = sorted(map(tuple, gold(spark, lake, "supervision_items").collect()))
+    versions = gold_versions(spark, lake)
+    # A build that wrote a mart and died before its tests: the marker is left behind.
+    marker = marker_path(lake)
+    marker.write_text(json.dumps({"run_date": D.isoformat(), "versions": versions}), "utf-8")
+    moved = _items({1: "12"})
+    write_silver(spark, lake, items=moved)
+    run_dbt(["run", "--select", "supervision_items"], lake)
+    assert gold(spark, lake, "supervision_items").where("department_code = '12'").count() == 2
+    assert recover(spark, lake) == {"supervision_items": versions["supervision_items"]}
+    assert sorted(map(tuple, gold(spark, lake, "supervision_items").collect())) == published
+    assert not marker.exists()
+
+
+def test_incremental_mart_merges_only_the_new_silver_rows(spark, lake):
+    """Day 2 costs day 2's rows: the MERGE into gold.supervision_actions reads only the rows
+    silver wrote after the mart's newest `_silver_at`, and a superseded row is updated."""
+    write_silver(spark, lake)
+    build(lake, D)
+    assert merged_rows(spark, lake, "supervision_actions") is None  # first run: a full build
+    day2 = [
+        later(_action("A010", code(1), "inspection", "01", TWO, day=D2)),
+        later(_action("A011", code(2), "penalty", "04", TWO, day=D2)),
+        later(_action("A001", code(1), "inspection", "02", TWO)),  # A001 corrected on day 2
+    ]
+    write_silver(spark, lake, actions=[*_actions()[1:], *day2])
+    build(lake, D2)
+    assert merged_rows(spark, lake, "supervision_actions") == 3
+    rows = {r.action_id: r for r in gold(spark, lake, "supervision_actions").collect()}
+    assert sorted(rows) == sorted([*ACTION_IDS, "A010", "A011"])
+    assert rows["A001"].result_code == "02"
+    assert merged_rows(spark, lake, "penalties") == 1  # A011, cut from the 3 new actions
+    penalties = {r.action_id: r for r in gold(spark, lake, "penalties").collect()}
+    assert sorted(penalties) == ["A002", "A011"]
 
 
 def test_personal_data_column_in_gold_fails_the_guard(spark, lake):

@@ -25,5 +25,6 @@ select
     _file_sha256,
     _row_number,
     _batch_id,
-    _ingested_at
+    _ingested_at,
+    _silver_at
 from {{ source('silver', 'supervision_actions') }}

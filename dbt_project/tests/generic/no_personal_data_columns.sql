@@ -4,8 +4,9 @@
   The check reads the built table's columns at run time, so it also catches a column that a
   `select *` upstream would bring in.
 -#}
-{% test no_personal_data_columns(model, columns=['contact_name', 'contact_phone', 'id_number']) %}
-    {%- set forbidden = columns | map('lower') | list -%}
+{% test no_personal_data_columns(model, columns=none) %}
+    {#- by default every raw personal column the contracts declare (macros/personal_data.sql) -#}
+    {%- set forbidden = (columns if columns is not none else personal_column_names()) | map('lower') | list -%}
     {%- set relation_columns = adapter.get_columns_in_relation(model) if execute else [] -%}
     {%- set found = relation_columns | map(attribute='name') | map('lower')
         | select('in', forbidden) | list %}

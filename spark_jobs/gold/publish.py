@@ -1,0 +1,160 @@
+"""Write, audit, publish: a gold build whose tests fail is not published.
+
+`dbt build` writes a mart, then runs its tests: a failing test leaves the mart written. So
+every gold build goes through `build_and_publish`:
+
+1. *recover*: if a previous build crashed after writing (its marker is still there), restore
+   the versions that build started from, so a half-built gold is never what analysts see;
+2. *write*: record every gold table's current Delta version in a marker file, then
+   `dbt build` (models and their tests, in dependency order);
+3. *audit*: dbt fails when any test of the selection fails (`DbtFailed`);
+4. *publish* or *roll back*: on success the marker is removed and the new versions stand; on
+   failure every gold table this build changed is `RESTORE`d to its version before the build
+   (a table the build created is removed), then `GoldNotPublished` is raised with dbt's
+   failures. A build publishes all of its marts or none of them.
+
+Restoring is a new Delta commit with the old content: analysts and the national export read
+exactly the rows they read before; time travel still shows the rejected version for audit.
+A reader querying during the few seconds between dbt's write and the restore can see the
+unaudited version (docs/layers.md, "gold": the alternative, building into a second location
+and copying on success, doubles the write cost of every mart).
+
+Only marts whose silver sources exist are built: a source that has never delivered excludes
+its models and everything downstream (`--exclude source:silver.<name>+`), reported in the
+result instead of failing the build.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from spark_jobs.contracts import all_contracts
+from spark_jobs.core.catalog import lake_tables
+from spark_jobs.core.session import get_spark
+from spark_jobs.core.settings import Settings
+from spark_jobs.gold.dbt_runner import DbtFailed, run_dbt
+
+log = logging.getLogger(__name__)
+
+
+class GoldNotPublished(RuntimeError):
+    """dbt failed: the gold tables it changed were restored to their versions before it."""
+
+    def __init__(self, failed: DbtFailed, restored: dict[str, int | None]):
+        self.failures = failed.failures
+        self.restored = restored
+        kept = ", ".join(
+            f"gold.{t} (version {v})" if v is not None else f"gold.{t} (removed: new)"
+            for t, v in sorted(restored.items())
+        )
+        super().__init__(f"{failed}\nnot published; restored: {kept or 'nothing had changed'}")
+
+
+def marker_path(settings: Settings) -> Path:
+    """The write-audit-publish marker: present only while a build is unpublished."""
+    return settings.home / "gold_audit" / "pending.json"
+
+
+def gold_versions(spark, settings: Settings) -> dict[str, int]:
+    """{table: latest Delta version} of every gold table in the lake."""
+    from delta.tables import DeltaTable
+
+    out = {}
+    for layer, table, location in lake_tables(settings):
+        if layer == "gold":
+            out[table] = DeltaTable.forPath(spark, location).history(1).collect()[0]["version"]
+    return out
+
+
+def _remove_table(spark, settings: Settings, table: str) -> None:
+    """Delete a gold table this build created (local disk or S3A alike) and its name."""
+    location = settings.table_path("gold", table)
+    jpath = spark._jvm.org.apache.hadoop.fs.Path(location)
+    jpath.getFileSystem(spark._jsc.hadoopConfiguration()).delete(jpath, True)
+    spark.sql(f"DROP TABLE IF EXISTS gold.{table}")
+
+
+def restore(spark, settings: Settings, before: Mapping[str, int]) -> dict[str, int | None]:
+    """Put every gold table back to its version in `before`; return what was changed back
+    ({table: version}, None for a table removed because it did not exist before)."""
+    restored: dict[str, int | None] = {}
+    now = gold_versions(spark, settings)
+    for table, version in sorted(now.items()):
+        if table not in before:
+            _remove_table(spark, settings, table)
+            restored[table] = None
+        elif version != before[table]:
+            location = settings.table_path("gold", table)
+            spark.sql(f"RESTORE TABLE delta.`{location}` TO VERSION AS OF {before[table]}")
+            restored[table] = before[table]
+    if restored:
+        log.warning("gold not published, restored: %s", restored)
+    return restored
+
+
+def recover(spark, settings: Settings) -> dict[str, int | None]:
+    """Undo a build that crashed before publishing (its marker is still there)."""
+    marker = marker_path(settings)
+    if not marker.is_file():
+        return {}
+    before = json.loads(marker.read_text("utf-8"))["versions"]
+    restored = restore(spark, settings, before)
+    marker.unlink()
+    return restored
+
+
+def missing_sources(spark, settings: Settings) -> list[str]:
+    """Contracts with no silver table yet (never delivered): their marts cannot be built."""
+    present = {t for layer, t, _ in lake_tables(settings) if layer == "silver"}
+    return sorted(c.name for c in all_contracts(settings.contract_dir) if c.name not in present)
+
+
+def build_args(select: Sequence[str], missing: Sequence[str]) -> list[str]:
+    """`dbt build` of `select` (everything when empty) without what depends on `missing`."""
+    args = ["build"]
+    if select:
+        args += ["--select", *select]
+    if missing:
+        args += ["--exclude", *(f"source:silver.{name}+" for name in missing)]
+    return args
+
+
+def build_and_publish(
+    settings: Settings,
+    run_date: str,
+    select: Sequence[str] = (),
+    vars: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Build, test and publish the gold models of `select` (dbt selectors; all when empty).
+
+    Returns {"published": {table: version}, "skipped_sources": [...], "recovered": {...}}.
+    Raises GoldNotPublished (gold as it was before) when a model or a test fails.
+    """
+    spark = get_spark(settings)
+    recovered = recover(spark, settings)
+    missing = missing_sources(spark, settings)
+    if missing:
+        log.warning("gold: no silver table yet for %s; their marts are skipped", missing)
+    before = gold_versions(spark, settings)
+    marker = marker_path(settings)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    tmp = marker.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"run_date": run_date, "versions": before}), "utf-8")
+    tmp.replace(marker)  # atomic: a crash leaves the old marker or the new one, never half
+    try:
+        run_dbt(build_args(select, missing), settings, vars={"run_date": run_date, **(vars or {})})
+    except DbtFailed as failed:
+        restored = restore(spark, settings, before)
+        marker.unlink()
+        raise GoldNotPublished(failed, restored) from failed
+    marker.unlink()
+    after = gold_versions(spark, settings)
+    return {
+        "published": {t: v for t, v in after.items() if before.get(t) != v},
+        "skipped_sources": missing,
+        "recovered": recovered,
+    }
