@@ -2,10 +2,11 @@
 
 Scheduled on data, not on the clock: a run starts when any ingest DAG (`ingest_<source>`, one
 per contract) publishes new rows to its bronze Asset (those DAGs are bronze's only producers).
-Silver and the quality gate cover every source; gold and the export cover the sources gold
-reads today (the catalog and the actions), and the gate of another source never holds them
-back. Thin on purpose: each task calls one function in `spark_jobs.pipeline.tasks`, where
-the work and its tests live. Tasks are idempotent, so retries and re-runs are safe.
+Silver and the quality gate cover every source; gold is one task per supervision repository
+(`gold_repository_1` ... `_8`), then the cross-repository views and the metrics, each after the
+repositories whose marts it reads and each its own write-audit-publish; then the export. Thin
+on purpose: each task calls one function in `spark_jobs.pipeline.tasks`, where the work and
+its tests live. Tasks are idempotent, so retries and re-runs are safe.
 
 The run's delivery date is its logical date when it has one (`airflow dags test <dag> <date>`,
 a manual trigger with a date) and otherwise the latest delivery date of the triggering bronze
@@ -45,17 +46,6 @@ def _pipeline_task(name: str):
     return run
 
 
-@dag(
-    dag_id="supervision_actions_pipeline",
-    description="监管行为: bronze → silver → quality gate → gold (dbt) → export",
-    schedule=AssetAny(*[bronze_asset(s) for s in ALL_SOURCES]),
-    start_date=START_DATE,
-    catchup=False,
-    max_active_runs=1,  # one writer per Delta table (docs/pitfalls.md: S3A has no commit lock)
-    default_args=DEFAULT_ARGS,
-    tags=["supervision", "supervision_actions", "national_export"],
-    doc_md=__doc__,
-)
 def _gold_task(part: str):
     def run(ds=None, triggering_asset_events=None):
         from spark_jobs.pipeline import tasks
@@ -67,6 +57,17 @@ def _gold_task(part: str):
     return run
 
 
+@dag(
+    dag_id="supervision_actions_pipeline",
+    description="监管行为: bronze → silver → quality gate → gold (dbt) → export",
+    schedule=AssetAny(*[bronze_asset(s) for s in ALL_SOURCES]),
+    start_date=START_DATE,
+    catchup=False,
+    max_active_runs=1,  # one writer per Delta table (docs/pitfalls.md: S3A has no commit lock)
+    default_args=DEFAULT_ARGS,
+    tags=["supervision", "supervision_actions", "national_export"],
+    doc_md=__doc__,
+)
 def supervision_actions_pipeline():
     before = [
         task(task_id=name, outlets=outlets)(_pipeline_task(name))()

@@ -153,6 +153,16 @@ def render(contracts: Iterable[Contract]) -> str:
                     "contract in schemas/ (docs/layers.md). A table is declared here before "
                     "silver builds it; only staging models select from it."
                 ),
+                # `dbt source freshness` (run by the pipeline's report): silver stamps every
+                # row it (re)writes with `_silver_at`; a table no delivery has touched for
+                # two days warns, for a week errs (a source that stopped delivering).
+                "config": {
+                    "freshness": {
+                        "warn_after": {"count": 2, "period": "day"},
+                        "error_after": {"count": 7, "period": "day"},
+                    },
+                    "loaded_at_field": "_silver_at",
+                },
                 "tables": [source_table(c) for c in sorted(contracts, key=lambda c: c.name)],
             }
         ],

@@ -32,10 +32,15 @@ def render(summary: dict) -> str:
             f"  {c['department_code']} {c['department_name']:<14} {c['items_covered']:>3}/"
             f"{c['items_total']:<3} {float(c['coverage_rate']):>7.1%}  {flags}"
         )
+    freshness = summary.get("source_freshness") or {}
+    stale = {t: f for t, f in freshness.items() if f["status"] != "pass"}
+    out += ["", f"Source freshness (dbt, silver._silver_at): {len(freshness) - len(stale)} fresh"]
+    out += [f"  {t:<34} {f['status']:<8} {f['age_hours']} h" for t, f in stale.items()]
     out += [
         "",
         f"National export:  {summary['export']}",
         f"Data Docs:        {summary['data_docs']}",
+        f"dbt docs:         {summary.get('dbt_docs', '-')}",
         f"Quality report:   {summary.get('quality_report', '-')}",
         f"Rejection lists:  {len(summary.get('rejection_workbooks') or {})} workbook(s) beside it",
         f"Lake (Delta):     {summary['lake']}",

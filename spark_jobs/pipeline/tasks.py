@@ -12,8 +12,9 @@ import sys
 from datetime import date
 
 from spark_jobs.contracts import all_contracts, build_order
+from spark_jobs.core.catalog import lake_tables
 from spark_jobs.core.session import get_spark
-from spark_jobs.core.settings import Settings
+from spark_jobs.core.settings import LAYERS, Settings
 from spark_jobs.core.storage import Storage
 from spark_jobs.exports import national as export
 from spark_jobs.pipeline.gold_parts import GOLD_PARTS
@@ -118,10 +119,14 @@ def export_national(run_date) -> dict:
 
 def report(run_date) -> dict:
     """What the run did, for people: rows per layer, quarantine, coverage, where things are."""
+    from spark_jobs.gold.docs_site import publish_docs, source_freshness
+    from spark_jobs.gold.publish import missing_sources
     from spark_jobs.quality.report import build_quality_reports
 
     settings, spark, day = _ctx(run_date)
     quality_reports = build_quality_reports(spark, settings, day)
+    freshness = source_freshness(settings, missing_sources(spark, settings))
+    dbt_docs = publish_docs(settings, day.isoformat())
     q = lambda sql: spark.sql(sql).collect()  # noqa: E731
     ops_rows = q(
         "SELECT source, stage, status, count(*) AS files, sum(rows_read) AS read, "
@@ -134,9 +139,8 @@ def report(run_date) -> dict:
         "mode": settings.mode,
         "rows": {
             f"{layer}.{t}": spark.table(f"{layer}.{t}").count()
-            for layer in ("bronze", "silver", "gold")
-            for t in (c.name for c in _contracts(settings))
-            if _has_table(spark, settings, layer, t)
+            for layer, t, _ in sorted(lake_tables(settings), key=lambda x: LAYERS.index(x[0]))
+            if layer in ("bronze", "silver", "gold") and t != "quarantine"
         },
         "quarantine_rows": spark.table("silver.quarantine").where("status = 'quarantined'").count(),
         "operations": [r.asDict() for r in ops_rows],
@@ -156,6 +160,8 @@ def report(run_date) -> dict:
         "quality_report": quality_reports["html"],
         "rejection_workbooks": quality_reports["workbooks"],
         "data_docs": str(settings.data_docs_dir / "index.html"),
+        "source_freshness": freshness,
+        "dbt_docs": str(dbt_docs),
         "lake": settings.lake_root,
     }
     Storage.for_settings(settings)  # validates MinIO settings in minio mode

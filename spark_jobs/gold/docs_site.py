@@ -1,0 +1,66 @@
+"""What dbt tells people after a run: source freshness and the static docs site.
+
+    source_freshness(settings)          # {silver table: status, max _silver_at, age in hours}
+    publish_docs(settings, run_date)    # <home>/dbt_docs/index.html, one self-contained file
+
+Freshness reads `_silver_at` (stamped by every silver MERGE) against the thresholds in the
+generated `staging/_sources.yml`; a stale source is reported, it does not fail the run (the
+quality gate decides what is good enough). The docs site is `dbt docs generate --static`:
+one HTML file with the manifest and catalog inlined, so it opens from disk without a server,
+with the lineage from every silver source to every mart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from spark_jobs.core.settings import Settings
+from spark_jobs.gold.dbt_runner import DbtFailed, dbt_target_path, run_dbt
+
+
+def docs_site_path(settings: Settings) -> Path:
+    return settings.home / "dbt_docs" / "index.html"
+
+
+def _sources_json(settings: Settings) -> Path:
+    return dbt_target_path(settings) / "sources.json"
+
+
+def source_freshness(settings: Settings, exclude: list[str] | None = None) -> dict[str, Any]:
+    """`dbt source freshness` of the silver tables (those in `exclude` are not there yet);
+    {table: {"status": pass|warn|error|runtime error, "max_loaded_at", "age_hours"}}."""
+    args = ["source", "freshness", "--output", str(_sources_json(settings))]
+    if exclude:
+        args += ["--exclude", *(f"source:silver.{name}" for name in exclude)]
+    _sources_json(settings).unlink(missing_ok=True)  # never report an older run's results
+    with contextlib.suppress(DbtFailed):  # stale (error_after) is reported below, not raised
+        run_dbt(args, settings)
+    path = _sources_json(settings)
+    if not path.is_file():
+        return {}
+    out = {}
+    for r in json.loads(path.read_text("utf-8"))["results"]:
+        table = r["unique_id"].rsplit(".", 1)[-1]
+        age = r.get("max_loaded_at_time_ago_in_s")
+        out[table] = {
+            "status": r["status"],
+            "max_loaded_at": r.get("max_loaded_at"),
+            "age_hours": None if age is None else round(age / 3600, 1),
+        }
+    return dict(sorted(out.items()))
+
+
+def publish_docs(settings: Settings, run_date: str) -> Path:
+    """Generate the static docs site and copy it to `docs_site_path` (replaced atomically)."""
+    run_dbt(["docs", "generate", "--static"], settings, vars={"run_date": run_date})
+    built = dbt_target_path(settings) / "static_index.html"
+    target = docs_site_path(settings)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    shutil.copyfile(built, tmp)
+    tmp.replace(target)
+    return target
