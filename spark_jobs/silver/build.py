@@ -18,7 +18,9 @@ written, so a crash half-way is repaired by the next run.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from datetime import date
 
 from pyspark.sql import Column, DataFrame, Window
@@ -224,9 +226,30 @@ def _record(
     return total
 
 
+@contextlib.contextmanager
+def _without_whole_stage_codegen(spark) -> Iterator[None]:
+    """Validation is one wide projection (every field's findings in one array). Inside
+    whole-stage codegen Spark cannot split it into methods: the generated `processNext()`
+    passes the JVM's 64 KB method limit, Janino fails after seconds of work and Spark falls
+    back anyway. Compiled as plain (split) projections a source builds 3-7x faster
+    (enforcement_officers 75 s -> 11 s, supervised_entities 31 s -> 8 s on the province)."""
+    key = "spark.sql.codegen.wholeStage"
+    before = spark.conf.get(key)
+    spark.conf.set(key, "false")
+    try:
+        yield
+    finally:
+        spark.conf.set(key, before)
+
+
 def build(spark, settings: Settings, contract: Contract) -> dict:
     """Validate pending bronze batches into silver and quarantine, and re-check the rows held
     for a missing reference (`release.py`); return counts."""
+    with _without_whole_stage_codegen(spark):
+        return _build(spark, settings, contract)
+
+
+def _build(spark, settings: Settings, contract: Contract) -> dict:
     pending = pending_batches(spark, settings, contract)
     batch_ids = [b["batch_id"] for b in pending]
     held = release.held_rows(spark, settings, contract, batch_ids).cache()
