@@ -11,6 +11,8 @@ from __future__ import annotations
 from spark_jobs.core.settings import REPO_ROOT
 
 MODELS = REPO_ROOT / "dbt_project" / "models"
+# History tables (dbt snapshots, dbt_project/snapshots/) and the part that writes them.
+SNAPSHOTS = {"supervision_items_history": "repository_1"}
 
 # part -> the parts whose marts it reads (dbt `ref`s across tags).
 GOLD_PARTS: dict[str, tuple[str, ...]] = {
@@ -40,5 +42,7 @@ def part_folder(part: str):
 
 
 def gold_models(part: str) -> list[str]:
-    """The gold tables `part` writes: its models (every mart and metric is materialised)."""
-    return sorted(p.stem for p in part_folder(part).glob("*.sql"))
+    """The gold tables `part` writes: its models (every mart and metric is materialised) and
+    its snapshots."""
+    models = {p.stem for p in part_folder(part).glob("*.sql")}
+    return sorted(models | {name for name, owner in SNAPSHOTS.items() if owner == part})

@@ -121,7 +121,8 @@ def _actions():
 ACTION_IDS = [f"A00{i}" for i in range(1, 10)]
 # The gold tables a lake with only the catalog and the actions in silver gets.
 BUILT_FROM_ITEMS_AND_ACTIONS = {
-    "supervision_items", "supervision_actions", "inspections", "penalties",
+    "supervision_items", "supervision_items_history", "supervision_actions", "inspections",
+    "penalties",
     "coercive_measures", "other_actions", "public_random_inspection_results", "coverage_rate",
 }  # fmt: skip
 # Expected coverage per run date and department: items_total, items_covered, rate, 80 %, 100 %.
@@ -527,6 +528,30 @@ def test_a_build_that_crashed_before_publishing_is_undone_by_the_next(spark, lak
     assert recover(spark, lake) == {"supervision_items": versions["supervision_items"]}
     assert sorted(map(tuple, gold(spark, lake, "supervision_items").collect())) == published
     assert not marker.exists()
+
+
+def test_the_catalog_keeps_its_history(spark, lake):
+    """gold.supervision_items_history (a dbt snapshot): a delivery that moves an item to another
+    department closes its version and opens a new one; unchanged items keep one version."""
+    write_silver(spark, lake)
+    build(lake, D)
+    write_silver(spark, lake, items=_items({1: "12"}))
+    build(lake, D2)
+    history = gold(spark, lake, "supervision_items_history")
+    versions = {}
+    for r in history.collect():
+        versions.setdefault(r.item_code, []).append(r)
+    assert set(versions) == {code(n) for n in CATALOG}
+    moved = sorted(versions[code(1)], key=lambda r: r.dbt_valid_from)
+    assert [(r.department_code, r.dbt_valid_to is None) for r in moved] == [
+        ("01", False),
+        ("12", True),
+    ]
+    assert moved[0].dbt_valid_to == moved[1].dbt_valid_from
+    assert all(len(v) == 1 for item, v in versions.items() if item != code(1))
+    # The current catalog is the mart; the history is beside it.
+    current = gold(spark, lake, "supervision_items").where(f"item_code = '{code(1)}'").first()
+    assert current.department_code == "12"
 
 
 def test_incremental_mart_merges_only_the_new_silver_rows(spark, lake):
