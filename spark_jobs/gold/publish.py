@@ -19,9 +19,10 @@ A reader querying during the few seconds between dbt's write and the restore can
 unaudited version (docs/layers.md, "gold": the alternative, building into a second location
 and copying on success, doubles the write cost of every mart).
 
-Only marts whose silver sources exist are built: a source that has never delivered excludes
-its models and everything downstream (`--exclude source:silver.<name>+`), reported in the
-result instead of failing the build.
+Only marts whose silver sources exist and passed their quality gate on the run date are
+built: a source that has never delivered, or failed its gate (`quality/gate_record.py`),
+excludes its models and everything downstream (`--exclude source:silver.<name>+`), reported
+in the result instead of failing the build.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from spark_jobs.core.catalog import lake_tables
 from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
 from spark_jobs.gold.dbt_runner import DbtFailed, run_dbt
+from spark_jobs.quality.gate_record import failed_gate_sources
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +133,8 @@ def build_and_publish(
 ) -> dict[str, Any]:
     """Build, test and publish the gold models of `select` (dbt selectors; all when empty).
 
-    Returns {"published": {table: version}, "skipped_sources": [...], "recovered": {...}}.
+    Returns {"published": {table: version}, "skipped_sources": [...] (no silver table),
+    "held_by_gate": [...] (failed the gate on `run_date`), "recovered": {...}}.
     Raises GoldNotPublished (gold as it was before) when a model or a test fails.
     """
     spark = get_spark(settings)
@@ -139,6 +142,11 @@ def build_and_publish(
     missing = missing_sources(spark, settings)
     if missing:
         log.warning("gold: no silver table yet for %s; their marts are skipped", missing)
+    held = [s for s in failed_gate_sources(settings, run_date) if s not in missing]
+    if held:
+        log.warning(
+            "gold: %s failed the quality gate on %s; their marts are skipped", held, run_date
+        )
     before = gold_versions(spark, settings)
     marker = marker_path(settings)
     marker.parent.mkdir(parents=True, exist_ok=True)
@@ -146,7 +154,11 @@ def build_and_publish(
     tmp.write_text(json.dumps({"run_date": run_date, "versions": before}), "utf-8")
     tmp.replace(marker)  # atomic: a crash leaves the old marker or the new one, never half
     try:
-        run_dbt(build_args(select, missing), settings, vars={"run_date": run_date, **(vars or {})})
+        run_dbt(
+            build_args(select, [*missing, *held]),
+            settings,
+            vars={"run_date": run_date, **(vars or {})},
+        )
     except DbtFailed as failed:
         restored = restore(spark, settings, before)
         marker.unlink()
@@ -156,5 +168,6 @@ def build_and_publish(
     return {
         "published": {t: v for t, v in after.items() if before.get(t) != v},
         "skipped_sources": missing,
+        "held_by_gate": held,
         "recovered": recovered,
     }

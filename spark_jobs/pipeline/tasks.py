@@ -54,13 +54,16 @@ def build_silver(run_date) -> dict:
 
 def quality_gate(run_date) -> dict:
     """Run the gate of every silver table, each on its own: a failing source is reported and
-    does not stop the others. The task fails only when a source gold reads (`SOURCES`) failed,
-    so gold is never built on a table that failed its gate; the other failures are in the
-    result, the Data Docs and the quality report."""
+    does not stop the others. Every failed source is recorded for the run date
+    (`quality/gate_record.py`): the gold tasks exclude its marts, so gold is never built on a
+    table that failed its gate. The task itself fails only when the catalog or the actions
+    (`SOURCES`, what the national export reads) failed; the other failures are in the result,
+    the Data Docs and the quality report."""
     from spark_jobs.quality.gate import QualityGateFailed, enforce_quality_gate
+    from spark_jobs.quality.gate_record import write_gate_record
 
     settings, spark, day = _ctx(run_date)
-    out, failures = {}, []
+    out, failures, failed_sources = {}, [], []
     for c in _contracts(settings):
         name = c.name
         if not _has_table(spark, settings, "silver", name):
@@ -70,6 +73,7 @@ def quality_gate(run_date) -> dict:
                 spark, settings, f"silver.{name}", name, run_name=str(day)
             )
         except QualityGateFailed as exc:
+            failed_sources.append(name)
             if name in SOURCES:
                 failures.append(exc)
             result = exc.result
@@ -79,6 +83,7 @@ def quality_gate(run_date) -> dict:
             "failed": result.failed,
             "data_docs": str(result.docs_index),
         }
+    write_gate_record(settings, day.isoformat(), failed_sources)  # gold excludes their marts
     if failures:
         raise QualityGateFailed("\n".join(str(f) for f in failures), failures[0].result)
     return out
@@ -98,7 +103,11 @@ def build_gold(run_date) -> dict:
         counts["coverage_rate"] = (
             spark.table("gold.coverage_rate").where(f"run_date = DATE'{day.isoformat()}'").count()
         )
-    return {"rows": counts, "skipped_sources": result["skipped_sources"]}
+    return {
+        "rows": counts,
+        "skipped_sources": result["skipped_sources"],
+        "held_by_gate": result["held_by_gate"],
+    }
 
 
 def build_gold_part(run_date, part: str) -> dict:

@@ -38,6 +38,7 @@ from spark_jobs.gold.publish import (
     missing_sources,
     recover,
 )
+from spark_jobs.quality.gate_record import write_gate_record
 
 ITEMS_SCHEMA = (
     "item_code string, department_code string, department_name string, main_item_name string, "
@@ -511,6 +512,19 @@ def test_action_with_unknown_item_fails_the_relationships_test(spark, lake):
     write_silver(spark, lake, actions=[*_actions(), bad], items=items)
     build_and_publish(lake, D.isoformat())
     assert gold(spark, lake, "supervision_actions").where("action_id = 'A999'").count() == 1
+
+
+def test_a_source_that_failed_its_gate_holds_back_only_its_marts(spark, lake):
+    write_silver(spark, lake)
+    write_gate_record(lake, D.isoformat(), ["supervision_actions"])
+    result = build_and_publish(lake, D.isoformat())
+    assert result["held_by_gate"] == ["supervision_actions"]
+    # The catalog is published; nothing built on the actions is.
+    assert set(result["published"]) == {"supervision_items", "supervision_items_history"}
+    assert not Path(lake.table_path("gold", "supervision_actions")).exists()
+    # Another run date's gate verdict does not apply.
+    assert build_and_publish(lake, D2.isoformat())["held_by_gate"] == []
+    assert gold(spark, lake, "supervision_actions").count() == len(ACTION_IDS)
 
 
 def test_a_build_that_crashed_before_publishing_is_undone_by_the_next(spark, lake):
