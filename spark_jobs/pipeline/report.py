@@ -36,6 +36,12 @@ def render(summary: dict) -> str:
     stale = {t: f for t, f in freshness.items() if f["status"] != "pass"}
     out += ["", f"Source freshness (dbt, silver._silver_at): {len(freshness) - len(stale)} fresh"]
     out += [f"  {t:<34} {f['status']:<8} {f['age_hours']} h" for t, f in stale.items()]
+    skipped = summary.get("gold_skipped_sources") or []
+    if skipped:
+        out.append(
+            f"Not delivered yet ({len(skipped)} sources; their gold marts are skipped): "
+            + ", ".join(skipped)
+        )
     out += [
         "",
         f"National export:  {summary['export']}",

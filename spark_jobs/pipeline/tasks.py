@@ -134,7 +134,8 @@ def report(run_date) -> dict:
 
     settings, spark, day = _ctx(run_date)
     quality_reports = build_quality_reports(spark, settings, day)
-    freshness = source_freshness(settings, missing_sources(spark, settings))
+    not_delivered = missing_sources(spark, settings)
+    freshness = source_freshness(settings, not_delivered)
     dbt_docs = publish_docs(settings, day.isoformat())
     q = lambda sql: spark.sql(sql).collect()  # noqa: E731
     ops_rows = q(
@@ -170,6 +171,7 @@ def report(run_date) -> dict:
         "rejection_workbooks": quality_reports["workbooks"],
         "data_docs": str(settings.data_docs_dir / "index.html"),
         "source_freshness": freshness,
+        "gold_skipped_sources": not_delivered,
         "dbt_docs": str(dbt_docs),
         "lake": settings.lake_root,
     }
