@@ -21,6 +21,8 @@ from spark_jobs.pipeline.gold_parts import GOLD_PARTS, gold_models
 from tests.spark.conftest import PROVINCE_DAY
 from tests.synthetic import SCHEMAS
 
+pytestmark = pytest.mark.slow  # the whole province through gold: not in the quick tier
+
 
 @pytest.fixture(scope="module")
 def gold(spark, province):

@@ -1,0 +1,88 @@
+"""The gold build's parts and arguments, without Spark: every mart belongs to exactly one part,
+each part runs after the parts whose marts it reads, and excluded sources take their
+downstream marts with them."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from spark_jobs.core.settings import Settings
+from spark_jobs.gold.publish import build_args
+from spark_jobs.pipeline.gold_parts import GOLD_PARTS, MODELS, SNAPSHOTS, gold_models
+from spark_jobs.quality.gate_record import failed_gate_sources, write_gate_record
+
+REF = re.compile(r"ref\(\s*'(\w+)'\s*\)")
+
+
+def _materialised() -> dict[str, str]:
+    """{model: sql} of every model that writes a gold table (marts and metrics)."""
+    return {
+        p.stem: p.read_text("utf-8")
+        for folder in ("marts", "metrics")
+        for p in (MODELS / folder).rglob("*.sql")
+    }
+
+
+def _upstream(parts: dict[str, tuple[str, ...]], part: str) -> set[str]:
+    seen, todo = set(), list(parts[part])
+    while todo:
+        p = todo.pop()
+        if p not in seen:
+            seen.add(p)
+            todo += parts[p]
+    return seen
+
+
+def test_every_gold_table_belongs_to_exactly_one_part():
+    owners: dict[str, list[str]] = {}
+    for part in GOLD_PARTS:
+        for model in gold_models(part):
+            owners.setdefault(model, []).append(part)
+    assert set(owners) == set(_materialised()) | set(SNAPSHOTS)
+    assert {m: p for m, p in owners.items() if len(p) != 1} == {}
+    assert {f"repository_{n}" for n in range(1, 9)} <= set(GOLD_PARTS)
+
+
+def test_each_part_runs_after_the_parts_whose_marts_it_reads():
+    owner = {m: part for part in GOLD_PARTS for m in gold_models(part)}
+    for part in GOLD_PARTS:
+        before = _upstream(GOLD_PARTS, part)
+        assert part not in before, f"{part} depends on itself"
+        for model in gold_models(part):
+            if model in SNAPSHOTS:
+                continue
+            sql = _materialised()[model]
+            for ref in REF.findall(sql):
+                if ref in owner and owner[ref] != part:
+                    assert owner[ref] in before, f"{model} ({part}) reads {ref} ({owner[ref]})"
+
+
+def test_every_part_is_a_tag_in_the_project():
+    project = yaml.safe_load((MODELS.parent / "dbt_project.yml").read_text("utf-8"))
+    text = yaml.safe_dump(project)
+    for part in GOLD_PARTS:
+        assert part in text, part
+
+
+def test_build_args_exclude_what_depends_on_missing_sources():
+    assert build_args((), ()) == ["build"]
+    assert build_args(["tag:repository_5"], ["hotline_12345", "knowledge"]) == [
+        "build",
+        "--select",
+        "tag:repository_5",
+        "--exclude",
+        "source:silver.hotline_12345+",
+        "source:silver.knowledge+",
+    ]
+
+
+def test_gate_record_is_per_run_date(tmp_path):
+    settings = Settings(home=tmp_path)
+    assert failed_gate_sources(settings, "2024-06-28") == []
+    write_gate_record(settings, "2024-06-28", ["knowledge", "approvals", "knowledge"])
+    assert failed_gate_sources(settings, "2024-06-28") == ["approvals", "knowledge"]
+    assert failed_gate_sources(settings, "2024-06-29") == []
+    write_gate_record(settings, "2024-06-28", [])  # a re-run that passes replaces the verdict
+    assert failed_gate_sources(settings, "2024-06-28") == []
