@@ -14,6 +14,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ("bronze", "silver", "gold", "ops")
 
 
+# Public by construction: used only in local mode when LAKEHOUSE_MASKING_KEY is unset.
+DEVELOPMENT_MASKING_KEY = "local-development-key-not-secret"
+
+
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name, "")
     return value if value.strip() else default
@@ -41,6 +45,14 @@ class Settings:
         if mode not in ("local", "minio"):
             raise ValueError(f"LAKEHOUSE_MODE must be 'local' or 'minio', not {mode!r}")
         home = Path(_env("LAKEHOUSE_HOME", str(REPO_ROOT / ".lakehouse"))).resolve()
+        masking_key = _env("LAKEHOUSE_MASKING_KEY", "")
+        if not masking_key and mode != "local":
+            # The development key is public (it is in this file): tokens made with it can be
+            # reversed by hashing every mobile number. Only the embedded local default uses it.
+            raise ValueError(
+                f"LAKEHOUSE_MASKING_KEY must be set in {mode} mode: the HMAC key of personal-data "
+                "tokens comes from the environment (the development default is public)"
+            )
         return cls(
             mode=mode,
             home=home,
@@ -51,8 +63,8 @@ class Settings:
             minio_secret_key=_env("LAKEHOUSE_MINIO_SECRET_KEY", ""),
             minio_bucket=_env("LAKEHOUSE_MINIO_BUCKET", "lakehouse"),
             minio_region=_env("LAKEHOUSE_MINIO_REGION", "us-east-1"),
-            # Development default only: production sets LAKEHOUSE_MASKING_KEY (see README).
-            masking_key=_env("LAKEHOUSE_MASKING_KEY", "local-development-key-not-secret"),
+            # Development default in local mode only (see README, "Run modes").
+            masking_key=masking_key or DEVELOPMENT_MASKING_KEY,
             contract_dir=Path(_env("LAKEHOUSE_CONTRACT_DIR", str(REPO_ROOT / "schemas"))),
         )
 

@@ -20,6 +20,7 @@ def test_pipeline_runs_against_real_minio(spark, base_settings, minio_server, mo
         "LAKEHOUSE_MINIO_ACCESS_KEY": settings.minio_access_key,
         "LAKEHOUSE_MINIO_SECRET_KEY": settings.minio_secret_key,
         "LAKEHOUSE_MINIO_BUCKET": "pipeline",
+        "LAKEHOUSE_MASKING_KEY": "a-key-for-this-test-only",
     }.items():
         monkeypatch.setenv(key, value)
     stage_landing(settings, DEMO / "landing")
