@@ -117,11 +117,16 @@ def accepted_rows(contract: Contract, classified: DataFrame, settings: Settings)
 
 
 def pending_batches(spark, settings: Settings, contract: Contract) -> list[dict]:
-    """ops rows of the bronze files of this source that silver has not done yet."""
+    """ops rows of the bronze batches of this source that silver has not done yet.
+
+    Matched on the file *and* its batch: a corrected file re-delivered under the same name is
+    a new bronze batch of a file silver has done, and must be built again."""
     log_df = ops.read(spark, settings).where(F.col("source") == contract.name)
     bronze = log_df.where("stage = 'bronze' AND status = 'ingested' AND rows_read > 0")
-    done = log_df.where("stage = 'silver' AND status = 'done'").select("source_file")
-    rows = bronze.join(done, "source_file", "left_anti").orderBy("delivery_date", "source_file")
+    done = log_df.where("stage = 'silver' AND status = 'done'").select("source_file", "batch_id")
+    rows = bronze.join(done, ["source_file", "batch_id"], "left_anti").orderBy(
+        "delivery_date", "source_file"
+    )
     return [r.asDict() for r in rows.collect()]
 
 

@@ -140,13 +140,26 @@ def table(spark, settings: Settings) -> DataFrame:
 def write_quarantine(
     spark, settings: Settings, contract: Contract, classified: DataFrame, batch_ids: list[str]
 ) -> None:
-    """Replace the quarantine rows of these batches of this source (one Delta commit)."""
+    """Replace the quarantine rows of these batches of this source, and of earlier versions of
+    their files (a corrected file re-delivered under the same name), in one Delta commit."""
     path = ensure_table(spark, settings, "silver", "quarantine", QUARANTINE_SCHEMA)
     ids = ", ".join(f"'{b}'" for b in batch_ids)
+    files = [
+        r._source_file
+        for r in classified.where(F.col("_batch_id").isin(batch_ids))
+        .select("_source_file")
+        .distinct()
+        .collect()
+    ]
+    same_files = ", ".join("'" + f.replace("'", "''") + "'" for f in files) or "''"
     (
         quarantine_rows(contract, classified)
         .write.format("delta")
         .mode("overwrite")
-        .option("replaceWhere", f"source = '{contract.name}' AND _batch_id IN ({ids})")
+        .option(
+            "replaceWhere",
+            f"source = '{contract.name}' AND "
+            f"(_batch_id IN ({ids}) OR _source_file IN ({same_files}))",
+        )
         .save(path)
     )

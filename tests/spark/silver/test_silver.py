@@ -116,3 +116,27 @@ def test_rerun_redo_and_latest_delivery_wins(spark, lake):
     assert spark.table("silver.supervision_actions").count() == before
     row = spark.table("silver.supervision_actions").where(f"action_id = '{fix[0]}'").first()
     assert row.result_code == "02"  # the redo kept the later delivery
+
+
+def test_a_corrected_file_redelivered_under_the_same_name_reaches_silver(spark, lake):
+    """Same path, new content: a new bronze batch of a file silver has done. It is built again
+    (the correction wins), and its quarantine rows replace the first version's, not add to them."""
+    _load(spark, lake)
+    name = f"landing/supervision_actions/{DAY}/supervision_actions_31_{DAY}.csv"
+    storage = Storage.for_settings(lake)
+    lines = storage.read_bytes(name).decode("gbk").split("\r\n")
+    fix = lines[1].split(",")
+    fix[8] = "02" if fix[8] != "02" else "03"  # 检查结果 corrected
+    storage.write_bytes(name, "\r\n".join([lines[0], ",".join(fix), *lines[2:]]).encode("gbk"))
+    bronze.ingest(spark, lake, ACTIONS, DAY)  # a new batch of the same file
+    counts = silver.build(spark, lake, ACTIONS)
+    assert counts["batches"] == 1
+    assert counts["read"] == len([line for line in lines[1:] if line])
+    register_lake_tables(spark, lake)
+    row = spark.table("silver.supervision_actions").where(f"action_id = '{fix[0]}'").first()
+    assert row.result_code == fix[8]
+    assert spark.table("silver.quarantine").count() == 6  # replaced, not doubled
+    ops_rows = spark.table("ops.batch_log").where(f"source_file LIKE '%{name.rsplit('/', 1)[1]}'")
+    batch = {r.stage: r.batch_id for r in ops_rows.collect()}
+    assert batch["silver"] == batch["bronze"]  # silver did the new batch
+    assert silver.build(spark, lake, ACTIONS)["batches"] == 0  # and only once
