@@ -119,7 +119,10 @@ def build_args(select: Sequence[str], missing: Sequence[str]) -> list[str]:
     """`dbt build` of `select` (everything when empty) without what depends on `missing`."""
     args = ["build"]
     if select:
-        args += ["--select", *select]
+        # `buildable`: a test runs when all its parents are selected or upstream of the
+        # selection. dbt's default (`eager`) would run the actions -> catalog relationships test
+        # with the catalog's part, before the actions mart exists.
+        args += ["--select", *select, "--indirect-selection", "buildable"]
     if missing:
         args += ["--exclude", *(f"source:silver.{name}+" for name in missing)]
     return args

@@ -38,6 +38,7 @@ from spark_jobs.gold.publish import (
     missing_sources,
     recover,
 )
+from spark_jobs.pipeline.gold_parts import GOLD_PARTS
 from spark_jobs.quality.gate_record import write_gate_record
 
 ITEMS_SCHEMA = (
@@ -525,6 +526,22 @@ def test_a_source_that_failed_its_gate_holds_back_only_its_marts(spark, lake):
     # Another run date's gate verdict does not apply.
     assert build_and_publish(lake, D2.isoformat())["held_by_gate"] == []
     assert gold(spark, lake, "supervision_actions").count() == len(ACTION_IDS)
+
+
+def test_each_gold_part_builds_on_its_own_in_the_dag_order(spark, lake):
+    """As the DAG runs gold: one build per part, on a fresh lake, in dependency order. A
+    part's build runs the tests of its own marts (a relationships test from a later part's
+    mart to this part's waits for that part)."""
+    write_silver(spark, lake)
+    done: set[str] = set()
+    while len(done) < len(GOLD_PARTS):
+        ready = [p for p, needs in GOLD_PARTS.items() if p not in done and set(needs) <= done]
+        for part in ready:
+            build_and_publish(lake, D.isoformat(), select=[f"tag:{part}"])
+            done.add(part)
+    assert {p.name for p in Path(lake.lake_root, "gold").iterdir()} == BUILT_FROM_ITEMS_AND_ACTIONS
+    assert gold(spark, lake, "supervision_actions").count() == len(ACTION_IDS)
+    assert coverage(spark, lake, D) == COVERAGE_D
 
 
 def test_a_build_that_crashed_before_publishing_is_undone_by_the_next(spark, lake):

@@ -72,6 +72,8 @@ def test_build_args_exclude_what_depends_on_missing_sources():
         "build",
         "--select",
         "tag:repository_5",
+        "--indirect-selection",
+        "buildable",
         "--exclude",
         "source:silver.hotline_12345+",
         "source:silver.knowledge+",
