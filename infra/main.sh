@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # The main job, end to end on the embedded default: installs what is missing (infra/setup.sh),
-# puts the sample deliveries in the landing zone, and runs the real DAGs for the sample date with
-# `airflow dags test` on SQLite: the ingest DAG of each source (landing → bronze, the only writer
-# of bronze), then the downstream DAG that a scheduler starts on their bronze Assets (silver →
-# quality gate → gold → export). Then it prints what it did.
+# puts the synthetic province's deliveries (all 18 sources) in the landing zone, and runs the real
+# DAGs for the delivery date with Airflow's test runner on SQLite: the ingest DAG of each source
+# (landing → bronze, the only writer of bronze), then the downstream DAG that a scheduler starts
+# on their bronze Assets (silver → quality gate → gold for the eight repositories → export).
+# Then it prints what it did.
 #   RUN_DATE=2024-06-28 (default: the samples' delivery date)   LAKEHOUSE_MODE=local|minio
+#   SAMPLES=data_samples/demo/landing (the two-source demo; default: data_samples/province/landing)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 bash infra/setup.sh
 source infra/airflow_env.sh
 RUN_DATE=${RUN_DATE:-2024-06-28}
-SOURCES=(supervision_items supervision_actions)   # the demo's sources, catalog first
+SAMPLES=${SAMPLES:-data_samples/province/landing}   # every source of the synthetic province
 PIPELINE=supervision_actions_pipeline
 mkdir -p "$AIRFLOW_HOME"
 LOG=$AIRFLOW_HOME/dags-test.log
@@ -22,17 +24,14 @@ airflow db migrate > "$AIRFLOW_HOME/db-migrate.log" 2>&1 || { tail -50 "$AIRFLOW
 # One Spark job on the lake at a time for scheduled runs (`dags test` ignores pools).
 airflow pools set lakehouse_spark 1 "Spark jobs on the lake" >> "$AIRFLOW_HOME/db-migrate.log" 2>&1
 
-echo "main: staging the sample deliveries into the landing zone"
-python -m spark_jobs.ingest.landing data_samples/demo/landing
+echo "main: staging the deliveries of $SAMPLES into the landing zone"
+python -m spark_jobs.ingest.landing "$SAMPLES"
 
-dags_test() {  # dag_id: run it for RUN_DATE, fail loudly with the log's errors
-  echo "main: airflow dags test $1 $RUN_DATE (log: $LOG)"
-  if ! airflow dags test "$1" "$RUN_DATE" >> "$LOG" 2>&1 \
-     || tail -n 400 "$LOG" | grep -q "state=failed\|DagRunState.FAILED\|Marking run .* failed"; then
-    grep -E "ERROR|Error|FAILED|failed" "$LOG" | tail -40
-    echo "main: the DAG run $1 failed (full log: $LOG)"; exit 1
-  fi
-}
-for source in "${SOURCES[@]}"; do dags_test "ingest_$source"; done
-dags_test "$PIPELINE"
+# Every ingest DAG (one per contract), then the downstream DAG a scheduler starts on their
+# bronze Assets; Airflow's test runner (`airflow dags test`), all in one process and one JVM.
+echo "main: running ingest_* and $PIPELINE for $RUN_DATE (Airflow log: $LOG)"
+if ! python -m spark_jobs.pipeline.dag_runs --log "$LOG" "$RUN_DATE" 'ingest_*' "$PIPELINE"; then
+  grep -E "ERROR|Error|FAILED" "$LOG" | tail -40
+  echo "main: a DAG run failed (full log: $LOG)"; exit 1
+fi
 python -m spark_jobs.pipeline.report "$LAKEHOUSE_HOME/reports/run-$RUN_DATE.json"

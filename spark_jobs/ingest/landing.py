@@ -7,6 +7,7 @@ What a department's exchange job does, and what `infra/main.sh` does with the sa
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 from spark_jobs.core.settings import Settings
@@ -34,8 +35,11 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    for key in stage_landing(Settings.from_env(), Path(argv[0])):
-        print(key)
+    per_folder = Counter(
+        key.rsplit("/", 1)[0] for key in stage_landing(Settings.from_env(), Path(argv[0]))
+    )
+    for folder, files in sorted(per_folder.items()):
+        print(f"  {folder}/  {files} file(s)")
     return 0
 
 

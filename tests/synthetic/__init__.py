@@ -20,6 +20,6 @@ The paths below are the committed trees and the contracts they follow.
 from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data_samples"
-DEMO = SAMPLES / "demo"  # the two-source demo that `infra/main.sh` runs
+DEMO = SAMPLES / "demo"  # the two-source demo (`infra/main.sh` runs the province)
 PROVINCE = SAMPLES / "province"  # every source of the province
 SCHEMAS = SAMPLES.parent / "schemas"  # the delivery contracts the samples follow

@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
         "--profile",
         required=True,
         choices=sorted(PROFILES),
-        help="province: every source; demo: the two sources infra/main.sh runs",
+        help="province: every source (what infra/main.sh runs); demo: the catalog and the actions",
     )
     parser.add_argument(
         "--out",

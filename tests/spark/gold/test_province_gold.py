@@ -6,18 +6,16 @@ personal data, and the README's query per repository from a fresh `infra/spark-s
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from spark_jobs.checks.pii_scan import known_names_from_landing, scan_paths
-from spark_jobs.core.settings import REPO_ROOT
 from spark_jobs.gold.dbt_runner import dbt_target_path
 from spark_jobs.gold.publish import build_and_publish, gold_versions
 from spark_jobs.pipeline.gold_parts import GOLD_PARTS, gold_models
+from tests.analyst_queries import readme_queries, rows_per_query
 from tests.spark.conftest import PROVINCE_DAY
 from tests.synthetic import SCHEMAS
 
@@ -132,34 +130,11 @@ def test_no_personal_data_reaches_gold(spark, province, gold):
     )
 
 
-def readme_queries() -> list[str]:
-    """The README's analyst queries (the ```sql block under "One query per repository")."""
-    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("### One query per repository", 1)[1]
-    block = re.search(r"```sql\n(.*?)```", section, re.S).group(1)
-    return [q.strip() for q in block.split(";") if q.strip()]
-
-
 def test_readme_queries_return_rows_from_a_fresh_spark_sql(province, gold, tmp_path):
     queries = readme_queries()
     tables = {t for q in queries for t in re.findall(r"gold\.(\w+)", q)}
     for part in GOLD_PARTS:
         if part.startswith("repository_"):
             assert tables & set(gold_models(part)), f"no README query reads {part}"
-    script = tmp_path / "queries.sql"
-    script.write_text(
-        "".join(f"SELECT '@@query {i}';\n{q};\n" for i, q in enumerate(queries)), "utf-8"
-    )
-    env = {**os.environ, "LAKEHOUSE_HOME": str(province.lake.home)}
-    env.pop("LAKEHOUSE_MODE", None)
-    run = subprocess.run(
-        ["bash", str(REPO_ROOT / "infra" / "spark-sql"), "-f", str(script)],
-        capture_output=True, text=True, env=env, timeout=600, cwd=REPO_ROOT,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr[-3000:]
-    lines = [line for line in run.stdout.splitlines() if line.strip()]
-    marks = [i for i, line in enumerate(lines) if line.startswith("@@query ")]
-    assert len(marks) == len(queries), run.stdout[-3000:]
-    for n, start in enumerate(marks):
-        end = marks[n + 1] if n + 1 < len(marks) else len(lines)
-        assert end - start > 1, f"README query {n} returned no rows:\n{queries[n]}"
+    for n, rows in enumerate(rows_per_query(province.lake.home, queries, tmp_path / "q.sql")):
+        assert rows, f"README query {n} returned no rows:\n{queries[n]}"

@@ -1,4 +1,5 @@
-"""Profile `demo`: the two foundation sources that `infra/main.sh` runs, with six planted faults.
+"""Profile `demo`: the two foundation sources with six planted faults, for a quick look
+(`SAMPLES=data_samples/demo/landing bash infra/main.sh`; the main job runs the province).
 
 Four departments deliver the item catalog (UTF-8 with BOM) and one GBK file of supervision
 actions each: 240 × scale actions on the first share of each department's items (COVERED_SHARE,

@@ -1,0 +1,67 @@
+"""The main job's DAG runner (spark_jobs/pipeline/dag_runs.py) on a real SQLite metadata
+database: a DAG run whose task fails stops the run with the DAG and the task named, and Airflow's
+own output goes to the log, not the terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from spark_jobs.core.settings import REPO_ROOT
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def airflow_env(tmp_path_factory):
+    home = tmp_path_factory.mktemp("dag_runs")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LAKEHOUSE_", "AIRFLOW"))}
+    env |= {
+        "LAKEHOUSE_HOME": str(home),
+        "AIRFLOW_HOME": str(home / "airflow"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "PATH": f"{BIN}:{env.get('PATH', '')}",
+    }
+    migrate = subprocess.run(
+        [str(BIN / "airflow"), "db", "migrate"], env=env, capture_output=True, text=True,
+        timeout=600, cwd=REPO_ROOT,
+    )  # fmt: skip
+    assert migrate.returncode == 0, migrate.stdout[-2000:] + migrate.stderr[-2000:]
+    return home, env
+
+
+def _dag_runs(env, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "spark_jobs.pipeline.dag_runs", *args], env=env,
+        capture_output=True, text=True, timeout=900, cwd=REPO_ROOT,
+    )  # fmt: skip
+
+
+def test_a_pattern_that_matches_no_dag_is_refused(airflow_env):
+    home, env = airflow_env
+    run = _dag_runs(env, "--log", str(home / "log"), "2024-06-28", "ingest_no_such_source*")
+    assert run.returncode == 2
+    assert "no DAG matches 'ingest_no_such_source*'" in run.stdout
+
+
+def test_a_failed_task_stops_the_run_and_names_dag_and_task(airflow_env):
+    home, env = airflow_env
+    day = home / "storage" / "landing" / "supervision_items" / "2024-06-28"
+    day.mkdir(parents=True)
+    # The only file has a header that is not the contract's: it is rejected, so the ingest task
+    # fails (every file rejected) and the run must stop there.
+    (day / "supervision_items_2024-06-28.csv").write_text("not,the,header\n1,2,3\n", "utf-8")
+    log = home / "dags.log"
+    run = _dag_runs(env, "--log", str(log), "2024-06-28", "ingest_supervision_items")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert (
+        "main: DAG ingest_supervision_items for 2024-06-28: run failed; "
+        "tasks {'ingest_bronze': 'failed'}"
+    ) in run.stdout
+    assert "[DAG TEST]" not in run.stdout  # Airflow's output is in the log
+    assert "[DAG TEST]" in log.read_text("utf-8")
