@@ -21,7 +21,7 @@ GOLD_PARTS: dict[str, tuple[str, ...]] = {
     "repository_3": (),
     "repository_4": ("repository_1", "repository_3"),
     "repository_5": (),
-    "repository_6": (),
+    "repository_6": ("repository_2",),  # entity_credit_classes reads the entities
     "repository_7": (),
     "repository_8": (),
     "cross_repository": ("repository_4", "repository_5", "repository_6"),
