@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ("bronze", "silver", "gold", "ops", "draws")
+LAYERS = ("bronze", "silver", "gold", "ops", "draws", "exchange")
 
 
 # Public by construction: used only in local mode when LAKEHOUSE_MASKING_KEY is unset.

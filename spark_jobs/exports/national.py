@@ -1,102 +1,220 @@
-"""National export: the run date's supervision actions as UTF-8 JSON Lines plus a manifest.
+"""The national exchange: each batch sends, per national data set, the records inserted, changed
+or deleted since the last batch the national system did not reject, read from Delta's change
+data feed, in the national field names with the envelope columns.
 
-Layout: exports/national/<run-date>/supervision_actions/part-00000.jsonl … and manifest.json
-(dataset, run date, row count, sha256 and rows per file, contract version). Rows are sorted by
-action_id and serialised with sorted keys, so a re-run produces byte-identical files; the
-folder is replaced as a whole (`Storage.publish`: rename locally, manifest-last in MinIO).
-Only gold columns are exported, and those carry masked personal data only; a guard refuses to
-export any column a contract classes as personal data.
+Layout: exports/national/<run-date>/<cd_batch>/<data set>/part-00000.jsonl … and manifest.json
+(batch, run date, per data set: source table and Delta versions, counts of i/u/d, columns,
+sha256 and rows per file). UTF-8 JSON Lines, one record per line, keys in the national field
+order of datasets.yaml, envelope first; rows sorted by cd_id. The folder is replaced as a whole
+(`Storage.publish`: rename locally, manifest-last in MinIO).
+
+Re-running a day's export re-reads the versions its batch recorded (exchange.national_batches),
+so it writes the same bytes even after later days changed gold. A day that has no batch yet and
+comes before the newest batch is not exported: the exchange is one ordered stream, and its
+changes are in the batches after it. `new_batch=True` makes a further batch on the same day
+(the day's second submission, e.g. after fixing records the national check rejected).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-from datetime import date
+from typing import Any
 
 from pyspark.sql import functions as F
 
-from spark_jobs.contracts import all_contracts, get_contract
 from spark_jobs.core.settings import Settings
 from spark_jobs.core.storage import MANIFEST, Storage
+from spark_jobs.exports import changes, ledger
+from spark_jobs.exports.datasets import (
+    ENVELOPE,
+    Dataset,
+    ExchangeConfig,
+    check_no_personal_data,
+    load_config,
+    project,
+)
 
-DATASET = "supervision_actions"
 ROWS_PER_FILE = 100_000
+FORMAT = "JSON Lines, UTF-8, one record per line; keys: envelope, then national field names"
 
 
-class PersonalDataInExport(RuntimeError):
-    """A column classed as personal data was about to leave the lakehouse unmasked."""
+def export(spark, settings: Settings, run_date: dt.date, new_batch: bool = False) -> dict:
+    """Write (or re-write) the batch of `run_date` and return its manifest."""
+    config = load_config()
+    for ds in config.datasets.values():
+        check_no_personal_data(ds, settings)
+    same_day = [
+        r for r in ledger.batch_rows_of_day(spark, settings, run_date) if r["status"] != "rejected"
+    ]
+    if same_day and not new_batch:
+        batch_no = same_day[-1]["batch_no"]
+        plan = {
+            r["dataset"]: (r["from_version"], r["to_version"])
+            for r in same_day
+            if r["batch_no"] == batch_no
+        }
+    else:
+        newest = ledger.latest_batch(spark, settings)
+        if newest and newest["run_date"] > run_date:
+            return {
+                "run_date": run_date.isoformat(),
+                "batch_no": None,
+                "skipped": f"batch {newest['batch_no']} of {newest['run_date']} was sent "
+                "after this day: its changes went in the batches since",
+            }
+        batch_no = ledger.next_batch_no(spark, settings, run_date)
+        plan = _plan(spark, settings, config)
+    return _write_batch(spark, settings, config, run_date, batch_no, plan)
 
 
-def _pii_columns(settings: Settings) -> set[str]:
-    return {f.name for c in all_contracts(settings.contract_dir) for f in c.pii_fields}
+def _plan(spark, settings: Settings, config: ExchangeConfig) -> dict:
+    """(from_version, to_version) per data set whose table exists; from None = full batch."""
+    from delta.tables import DeltaTable
+
+    plan = {}
+    for ds in config.datasets.values():
+        path = settings.table_path(ds.layer, ds.table_name)
+        if not DeltaTable.isDeltaTable(spark, path):
+            continue  # e.g. no draw yet: the data set has nothing to send
+        changes.ensure_change_feed(spark, path)
+        plan[ds.name] = (
+            ledger.base_version(spark, settings, ds.name),
+            changes.current_version(spark, path),
+        )
+    return plan
 
 
-def _json_default(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
+def batch_changes(spark, settings: Settings, config: ExchangeConfig, ds: Dataset, versions):
+    """The net changes of one data set over (from, to]: national records with cd_operation."""
+    from_version, to_version = versions
+    path = settings.table_path(ds.layer, ds.table_name)
+    if from_version is None:
+        rows = changes.snapshot(spark, path, to_version)
+    elif to_version > from_version:
+        rows = changes.change_feed(spark, path, from_version, to_version)
+    else:
+        rows = changes.snapshot(spark, path, to_version).limit(0)
+    projected = project(spark, ds, rows, config.province_division_code)
+    return changes.net_changes(projected)
 
 
-def export(spark, settings: Settings, run_date: date) -> dict:
-    """Write the export for `run_date` (actions delivered that day) and return its manifest."""
-    df = (
-        spark.table(f"gold.{DATASET}")
-        .where(F.col("delivery_date") == F.lit(run_date))
-        .drop(*[c for c in spark.table(f"gold.{DATASET}").columns if c.startswith("_")])
-    )
-    leaked = _pii_columns(settings) & set(df.columns)
-    if leaked:
-        raise PersonalDataInExport(f"refusing to export personal data columns {sorted(leaked)}")
-    columns = sorted(df.columns)
-    rows = df.select(*columns).orderBy("action_id").toLocalIterator()
+def _write_batch(spark, settings, config, run_date, batch_no, plan) -> dict:
     files: dict[str, bytes] = {}
-    chunk: list[str] = []
-    count = 0
-
-    def flush() -> None:
-        name = f"{DATASET}/part-{len(files):05d}.jsonl"
-        files[name] = "".join(line + "\n" for line in chunk).encode("utf-8")
-        chunk.clear()
-
-    for row in rows:
-        chunk.append(
-            json.dumps(
-                row.asDict(),
-                ensure_ascii=False,
-                sort_keys=True,
-                separators=(",", ":"),
-                default=_json_default,
+    described: dict[str, Any] = {}
+    record_frames = []
+    batch_rows = []
+    persisted = []
+    for name, versions in sorted(plan.items()):
+        ds = config.datasets[name]
+        columns = [*ENVELOPE, *ds.fields]
+        if versions[0] is not None and versions[1] <= versions[0]:  # the table did not change
+            described[name] = _described(ds, versions, columns, {}, [])
+            batch_rows.append(_batch_row(run_date, ds, versions, {}, []))
+            continue
+        diff = batch_changes(spark, settings, config, ds, versions).withColumn(
+            "cd_batch", F.lit(batch_no)
+        )
+        diff = diff.withColumn(
+            "cd_time", F.date_format("_commit_timestamp", "yyyy-MM-dd HH:mm:ss")
+        ).persist()
+        persisted.append(diff)
+        written = _write_lines(diff.select(*[F.col(f"`{c}`") for c in columns]), name, files)
+        ops = {r[0]: r[1] for r in diff.groupBy("cd_operation").count().collect()}
+        record_frames.append(
+            diff.select(
+                F.lit(batch_no).alias("batch_no"),
+                F.lit(name).alias("dataset"),
+                "cd_id",
+                "cd_operation",
+                "cd_time",
+                "department_code",
+                F.col("_commit_version").alias("source_version"),
+                "_source_file",
+                "_row_number",
+                "_batch_id",
             )
         )
-        count += 1
-        if len(chunk) == ROWS_PER_FILE:
-            flush()
-    if chunk or not files:
-        flush()
+        described[name] = _described(ds, versions, columns, ops, written)
+        batch_rows.append(_batch_row(run_date, ds, versions, ops, written))
     manifest = {
-        "dataset": DATASET,
+        "batch_no": batch_no,
         "run_date": run_date.isoformat(),
-        "row_count": count,
-        "contract": {
-            "name": DATASET,
-            "version": get_contract(DATASET, settings.contract_dir).version,
-        },
-        "columns": columns,
-        "files": [
-            {
-                "path": name,
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "rows": data.count(b"\n") if count else 0,
-                "bytes": len(data),
-            }
-            for name, data in files.items()
-        ],
+        "format": FORMAT,
+        "province_division_code": config.province_division_code,
+        "datasets": described,
+        "row_count": sum(d["rows"] for d in described.values()),
     }
     files[MANIFEST] = (
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     ).encode("utf-8")
-    prefix = f"exports/national/{run_date.isoformat()}"
-    Storage.for_settings(settings).publish(prefix, files)
-    manifest["location"] = f"{settings.exports_root}/{run_date.isoformat()}"
+    prefix = f"exports/national/{run_date.isoformat()}/{batch_no}"
+    Storage.for_settings(settings).publish(prefix, files)  # 1. the files
+    if record_frames:  # 2. the records, 3. the batch rows: the batch exists from here on
+        union = record_frames[0]
+        for frame in record_frames[1:]:
+            union = union.unionByName(frame)
+        ledger.write_records(spark, settings, batch_no, union)
+    ledger.write_batch(spark, settings, batch_no, batch_rows)
+    for frame in persisted:
+        frame.unpersist()
+    manifest["location"] = f"{settings.exports_root}/{run_date.isoformat()}/{batch_no}"
     return manifest
+
+
+def _described(ds: Dataset, versions, columns, ops: dict, written: list[dict]) -> dict:
+    return {
+        "title": ds.title,
+        "source_table": ds.table,
+        "from_version": versions[0],
+        "to_version": versions[1],
+        "rows": sum(ops.values()),
+        "inserts": ops.get("i", 0),
+        "updates": ops.get("u", 0),
+        "deletes": ops.get("d", 0),
+        "columns": columns,
+        "files": written,
+    }
+
+
+def _batch_row(run_date, ds: Dataset, versions, ops: dict, written: list[dict]) -> dict:
+    return {
+        "run_date": run_date,
+        "dataset": ds.name,
+        "source_table": ds.table,
+        "from_version": versions[0],
+        "to_version": versions[1],
+        "inserts": ops.get("i", 0),
+        "updates": ops.get("u", 0),
+        "deletes": ops.get("d", 0),
+        "files": [f["path"] for f in written],
+    }
+
+
+def _write_lines(df, dataset: str, files: dict[str, bytes]) -> list[dict]:
+    """The data set's records as JSON Lines files (ROWS_PER_FILE each), sorted by cd_id."""
+    written: list[dict] = []
+    chunk: list[str] = []
+
+    def flush() -> None:
+        name = f"{dataset}/part-{len(written):05d}.jsonl"
+        data = "".join(line + "\n" for line in chunk).encode("utf-8")
+        files[name] = data
+        written.append(
+            {
+                "path": name,
+                "rows": len(chunk),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "bytes": len(data),
+            }
+        )
+        chunk.clear()
+
+    for row in df.orderBy("cd_id").toLocalIterator():
+        chunk.append(json.dumps(row.asDict(), ensure_ascii=False, separators=(",", ":")))
+        if len(chunk) == ROWS_PER_FILE:
+            flush()
+    if chunk:
+        flush()
+    return written

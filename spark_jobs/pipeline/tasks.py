@@ -122,8 +122,22 @@ def build_gold_part(run_date, part: str) -> dict:
 
 
 def export_national(run_date) -> dict:
+    """The day's national batch (only what changed since the last batch not rejected), then
+    the fix queue of the national feedback against what was sent."""
+    from spark_jobs.exports.feedback import build_fix_queue
+
     settings, spark, day = _ctx(run_date)
-    return export.export(spark, settings, day)
+    manifest = export.export(spark, settings, day)
+    return {
+        "batch_no": manifest["batch_no"],
+        "location": manifest.get("location"),
+        "skipped": manifest.get("skipped"),
+        "records": {
+            name: {k: d[k] for k in ("inserts", "updates", "deletes")}
+            for name, d in manifest.get("datasets", {}).items()
+        },
+        "fix_queue": build_fix_queue(spark, settings),
+    }
 
 
 def report(run_date) -> dict:

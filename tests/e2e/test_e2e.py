@@ -32,10 +32,12 @@ def runs(tmp_path_factory):
     first = _run(["bash", "infra/main.sh"], env)
     report1 = json.loads((home / "reports" / "run-2024-06-28.json").read_text("utf-8"))
     export_dir = home / "storage" / "exports" / "national" / "2024-06-28"
-    files1 = {p.name: p.read_bytes() for p in export_dir.rglob("*") if p.is_file()}
+    files1 = {p.relative_to(export_dir).as_posix(): p.read_bytes() for p in export_dir.rglob("*")
+              if p.is_file()}  # fmt: skip
     second = _run(["bash", "infra/main.sh"], env)
     report2 = json.loads((home / "reports" / "run-2024-06-28.json").read_text("utf-8"))
-    files2 = {p.name: p.read_bytes() for p in export_dir.rglob("*") if p.is_file()}
+    files2 = {p.relative_to(export_dir).as_posix(): p.read_bytes() for p in export_dir.rglob("*")
+              if p.is_file()}  # fmt: skip
     return {
         "home": home,
         "env": env,
@@ -88,12 +90,19 @@ def test_second_run_changes_no_counts_and_export_is_byte_identical(runs):
     assert runs["report2"]["quarantine_rows"] == runs["report1"]["quarantine_rows"]
     assert runs["files1"] == runs["files2"]
     assert "ingest_bronze skipped" in runs["out2"]  # bronze skips what it already holds
-    manifest = json.loads(runs["files1"]["manifest.json"])
-    assert manifest["row_count"] == 981 and manifest["contract"]["version"] == "1.0.0"
-    lines = runs["files1"]["part-00000.jsonl"].decode("utf-8").splitlines()
-    assert len(lines) == 981
-    record = json.loads(lines[0])
-    assert "contact_phone" not in record and "contact_name" not in record
+    # One national batch for the day, re-written byte for byte by the second run: the first
+    # batch of a new exchange sends every record (`i`), in the national field names.
+    manifest = json.loads(runs["files1"]["2024062800001/manifest.json"])
+    assert manifest["batch_no"] == "2024062800001"
+    actions = ("inspection_action", "penalty_action", "coercion_action", "other_action")
+    assert sum(manifest["datasets"][d]["inserts"] for d in actions) == 981
+    assert manifest["datasets"]["supervised_entity"]["inserts"] > 0
+    assert manifest["datasets"]["officer"]["inserts"] > 0
+    text = runs["files1"]["2024062800001/inspection_action/part-00000.jsonl"].decode("utf-8")
+    record = json.loads(text.splitlines()[0])
+    assert record["cd_batch"] == "2024062800001" and record["cd_operation"] == "i"
+    assert record["检查行为编号"] == record["cd_id"] and len(record["监管事项目录编码"]) == 14
+    assert not {"contact_phone", "contact_name", "contact_name_masked"} & set(record)
 
 
 def test_fresh_spark_sql_answers_the_readme_query_of_every_repository(runs, tmp_path):

@@ -30,10 +30,13 @@ def test_pipeline_runs_against_real_minio(spark, base_settings, minio_server, mo
     assert result["report"]["rows"]["gold.supervision_actions"] == 234
     assert result["report"]["lake"] == "s3a://pipeline/lake"
     storage = MinioStorage(settings)
+    batch = "exports/national/2024-06-28/2024062800001"
     keys = storage.list("exports/national/2024-06-28")
-    assert "exports/national/2024-06-28/manifest.json" in keys
-    manifest = json.loads(storage.read_bytes("exports/national/2024-06-28/manifest.json"))
-    assert manifest["row_count"] == 234
+    assert (
+        f"{batch}/manifest.json" in keys and f"{batch}/inspection_action/part-00000.jsonl" in keys
+    )
+    manifest = json.loads(storage.read_bytes(f"{batch}/manifest.json"))
+    assert manifest["row_count"] == 234  # the first batch: every action of the demo, as `i`
     assert any(
         k.startswith("lake/gold/supervision_actions/_delta_log/")
         for k in storage.client.list_objects(
