@@ -20,9 +20,7 @@ LOG=$AIRFLOW_HOME/dags-test.log
 : > "$LOG"
 
 echo "main: preparing the Airflow metadata database (SQLite in $AIRFLOW_HOME)"
-airflow db migrate > "$AIRFLOW_HOME/db-migrate.log" 2>&1 || { tail -50 "$AIRFLOW_HOME/db-migrate.log"; exit 1; }
-# One Spark job on the lake at a time for scheduled runs (`dags test` ignores pools).
-airflow pools set lakehouse_spark 1 "Spark jobs on the lake" >> "$AIRFLOW_HOME/db-migrate.log" 2>&1
+airflow_db_ready "$AIRFLOW_HOME/db-migrate.log"   # migrate + the lakehouse_spark pool
 
 echo "main: staging the deliveries of $SAMPLES into the landing zone"
 python -m spark_jobs.ingest.landing "$SAMPLES"

@@ -46,6 +46,9 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "quick: the unit and spark tiers minus `slow` (under 3 min)")
     config.addinivalue_line("markers", "slow: a spark-tier test left out of the quick tier")
     config.addinivalue_line("markers", "scenario: a rule scenario folder under tests/scenarios/")
+    config.addinivalue_line(
+        "markers", "ui: starts Airflow's servers and a headless browser (tests/airflow/test_ui.py)"
+    )
 
 
 def pytest_collection_modifyitems(config, items):

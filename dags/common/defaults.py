@@ -1,10 +1,13 @@
-"""Default task arguments and the one Spark pool every DAG of the lakehouse uses."""
+"""Default task arguments (with the alerting on-failure callback) and the one Spark pool every
+DAG of the lakehouse uses."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from airflow.sdk import CronDataIntervalTimetable
+
+from common.alerts import on_failure_alert
 
 # Every task starts a Spark driver and writes Delta tables (ops.batch_log among them): the pool
 # keeps one Spark job on the lake at a time, instead of 18 JVMs at once on a small machine and
@@ -17,6 +20,8 @@ DEFAULT_ARGS = {
     "retries": 2,
     "retry_delay": timedelta(minutes=5),
     "pool": SPARK_POOL,
+    # a task that ends failed writes an alert record and an ALERT line (common/alerts.py)
+    "on_failure_callback": on_failure_alert,
 }
 
 START_DATE = datetime(2024, 1, 1)

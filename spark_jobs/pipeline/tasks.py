@@ -85,7 +85,21 @@ def quality_gate(run_date) -> dict:
         }
     write_gate_record(settings, day.isoformat(), failed_sources)  # gold excludes their marts
     if failures:
-        raise QualityGateFailed("\n".join(str(f) for f in failures), failures[0].result)
+        error = QualityGateFailed("\n".join(str(f) for f in failures), failures[0].result)
+        error.sources = sorted(failed_sources)  # type: ignore[attr-defined]  # the alert names them
+        raise error  # the DAGs' on-failure callback records a quality_gate alert
+    if failed_sources:  # the task goes on, gold holds their marts back: a warning alert
+        from spark_jobs.core.alerts import record_alert
+
+        record_alert(
+            settings,
+            kind="quality_gate",
+            severity="warning",
+            message=f"quality gate failed for {len(failed_sources)} source(s) on {day}; their "
+            "gold marts are held back (Data Docs and the quality report say why)",
+            run_date=day.isoformat(),
+            sources=failed_sources,
+        )
     return out
 
 

@@ -4,6 +4,7 @@ own output goes to the log, not the terminal."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -65,3 +66,12 @@ def test_a_failed_task_stops_the_run_and_names_dag_and_task(airflow_env):
     ) in run.stdout
     assert "[DAG TEST]" not in run.stdout  # Airflow's output is in the log
     assert "[DAG TEST]" in log.read_text("utf-8")
+    # the shared on-failure callback ran in the real task runner: one alert record
+    alerts = [
+        json.loads(line)
+        for line in (home / "alerts" / "alerts.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert [(a["kind"], a["dag_id"], a["task_id"], a["run_date"]) for a in alerts] == [
+        ("task_failed", "ingest_supervision_items", "ingest_bronze", "2024-06-28")
+    ]
+    assert "ALERT task_failed" in log.read_text("utf-8")
