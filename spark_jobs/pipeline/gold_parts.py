@@ -25,7 +25,19 @@ GOLD_PARTS: dict[str, tuple[str, ...]] = {
     "repository_7": (),
     "repository_8": (),
     "cross_repository": ("repository_4", "repository_5", "repository_6"),
-    "metrics": ("repository_1", "repository_4"),
+    "metrics": ("repository_1", "repository_4", "repository_5", "repository_7"),
+    # the five risk-warning models read complaints, opinion, readings, credit, penalties,
+    # the catalog, the knowledge base's risk features and the licences (approval linkage)
+    "risk": (
+        "repository_1",
+        "repository_2",
+        "repository_4",
+        "repository_5",
+        "repository_6",
+        "repository_7",
+        "repository_8",
+        "cross_repository",
+    ),
 }
 
 
@@ -38,6 +50,7 @@ def part_folder(part: str):
     return {
         "cross_repository": MODELS / "marts" / "cross_repository",
         "metrics": MODELS / "metrics",
+        "risk": MODELS / "risk",
     }[part]
 
 

@@ -20,7 +20,7 @@ def _materialised() -> dict[str, str]:
     """{model: sql} of every model that writes a gold table (marts and metrics)."""
     return {
         p.stem: p.read_text("utf-8")
-        for folder in ("marts", "metrics")
+        for folder in ("marts", "metrics", "risk")
         for p in (MODELS / folder).rglob("*.sql")
     }
 
