@@ -41,11 +41,12 @@ def received(spark, settings: Settings, day: dt.date) -> list[str]:
         manifest = json.loads(storage.read_bytes(f"{prefix}/{MANIFEST}"))
         out.append(f"batch {batch_no} ({of_batch[0]['status']}), {manifest['row_count']} records")
         for r in of_batch:
-            versions = (
-                f"full at v{r['to_version']}"
-                if r["from_version"] is None
-                else f"v{r['from_version'] + 1}..v{r['to_version']}"
-            )
+            if r["from_version"] is None:
+                versions = f"full at v{r['to_version']}"
+            elif r["to_version"] <= r["from_version"]:
+                versions = f"unchanged v{r['to_version']}"
+            else:
+                versions = f"v{r['from_version'] + 1}..v{r['to_version']}"
             stamp = _commit_time(spark, settings, r["source_table"], r["to_version"])
             out.append(
                 f"  {r['dataset']:<18} {r['source_table']:<28} {versions:<14} (to {stamp}) "
