@@ -29,7 +29,7 @@ def sha256sum(text: str) -> str:
 
 
 def test_dandong_known_answer():
-    """NATIONAL_DATA §3.4, base 3 %, A 0.5x B 1x C 2x D 5x, rounded up:
+    """docs/national_rules.md, "Credit classes and sampling": base 3 %, A 0.5x B 1x C 2x D 5x, rounded up:
     31107*1.5 % = 466.605 -> 467; 12044*3 % = 361.32 -> 362; 3682*6 % = 220.92 -> 221;
     721*15 % = 108.15 -> 109; 1159 in all."""
     base = Decimal("0.03")
