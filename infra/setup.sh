@@ -6,6 +6,7 @@
 #                  plus this project installed editable (pyproject.toml): no sys.path edits anywhere
 #   .cache/jars/   Delta, hadoop-aws and the AWS SDK bundle, resolved by Maven from infra/pom.xml
 #   .cache/bin/    the MinIO server, built with `go install` at the version pinned below
+#   .cache/npm/    the leaders' dashboard's chart library (ECharts), `npm ci` from infra/npm/
 #   system         Debian's chromium and a CJK font (apt-get), for the quality report's browser
 #                  test (Playwright drives /usr/bin/chromium; its own browser download is not used)
 set -euo pipefail
@@ -95,4 +96,19 @@ else
   rm -f .cache/browser_unavailable
   stamp_set browser "$BROWSER_PACKAGES"
   echo "setup: chromium and CJK fonts installed"
+fi
+
+# 5. The dashboard's chart library ---------------------------------------------------------------
+# ECharts from infra/npm/package-lock.json (npm ci: exactly the locked versions); the dashboard
+# inlines its dist/echarts.min.js, so the page opens offline (spark_jobs/dashboard/page.py).
+npm_key=$(hash_of infra/npm/package.json infra/npm/package-lock.json)
+if [ -f .cache/npm/node_modules/echarts/dist/echarts.min.js ] && stamp_ok npm "$npm_key"; then
+  echo "setup: dashboard chart library up to date"
+else
+  command -v npm >/dev/null 2>&1 || { echo "setup: npm (Node.js) is needed for the dashboard's chart library" >&2; exit 1; }
+  echo "setup: installing the dashboard chart library with npm ci (infra/npm/)"
+  rm -rf .cache/npm && mkdir -p .cache/npm
+  cp infra/npm/package.json infra/npm/package-lock.json .cache/npm/
+  (cd .cache/npm && npm ci --no-audit --no-fund --silent)
+  stamp_set npm "$npm_key"
 fi

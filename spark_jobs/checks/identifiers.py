@@ -154,6 +154,13 @@ def _division_table() -> dict[str, str]:
     return table
 
 
+def division_name(code: str | None) -> str | None:
+    """The GB/T 2260 name of a division code (`140100` → 太原市), without the table's validity
+    prefix (`[1997-]小店区` → 小店区); None for an unknown code."""
+    name = _division_table().get(code or "")
+    return re.sub(r"^\[[^\]]*\]", "", name) if name else None
+
+
 def division_problem(code: str | None) -> str | None:
     """Why `code` is not a current GB/T 2260 division code, or None when it is."""
     if code is None or code == "":

@@ -42,8 +42,18 @@ def render(summary: dict) -> str:
             f"Not delivered yet ({len(skipped)} sources; their gold marts are skipped): "
             + ", ".join(skipped)
         )
+    headline = summary.get("headline") or {}
+    if headline:
+        out += [
+            "",
+            f"Dashboard: province coverage {headline['province_coverage']}, departments at 80 % "
+            f"{headline['departments_80']}, at 100 % {headline['departments_100']}; "
+            f"{headline['collection_warnings']} collection and {headline['risk_warnings']} risk "
+            f"warnings; {headline['excellent']} departments 优秀, {headline['failing']} 不合格",
+        ]
     out += [
         "",
+        f"Leaders' page:    {summary.get('dashboard', '-')}",
         f"National export:  {summary['export']}",
         f"Data Docs:        {summary['data_docs']}",
         f"dbt docs:         {summary.get('dbt_docs', '-')}",

@@ -156,6 +156,7 @@ def export_national(run_date) -> dict:
 
 def report(run_date) -> dict:
     """What the run did, for people: rows per layer, quarantine, coverage, where things are."""
+    from spark_jobs.dashboard import build_dashboard
     from spark_jobs.gold.docs_site import publish_docs, source_freshness
     from spark_jobs.gold.publish import missing_sources
     from spark_jobs.quality.report import build_quality_reports
@@ -165,6 +166,7 @@ def report(run_date) -> dict:
     not_delivered = missing_sources(spark, settings)
     freshness = source_freshness(settings, not_delivered)
     dbt_docs = publish_docs(settings, day.isoformat())
+    dashboard = build_dashboard(spark, settings, day)
     q = lambda sql: spark.sql(sql).collect()  # noqa: E731
     ops_rows = q(
         "SELECT source, stage, status, count(*) AS files, sum(rows_read) AS read, "
@@ -201,6 +203,8 @@ def report(run_date) -> dict:
         "source_freshness": freshness,
         "gold_skipped_sources": not_delivered,
         "dbt_docs": str(dbt_docs),
+        "dashboard": dashboard["html"],
+        "headline": dashboard["headline"],
         "lake": settings.lake_root,
     }
     Storage.for_settings(settings)  # validates MinIO settings in minio mode

@@ -5,6 +5,7 @@ process queries the gold tables by name, as the README's analysts do."""
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +35,8 @@ def runs(tmp_path_factory):
     export_dir = home / "storage" / "exports" / "national" / "2024-06-28"
     files1 = {p.relative_to(export_dir).as_posix(): p.read_bytes() for p in export_dir.rglob("*")
               if p.is_file()}  # fmt: skip
+    dashboard = home / "reports" / "dashboard" / "2024-06-28" / "dashboard.html"
+    dashboard1 = dashboard.read_bytes()
     second = _run(["bash", "infra/main.sh"], env)
     report2 = json.loads((home / "reports" / "run-2024-06-28.json").read_text("utf-8"))
     files2 = {p.relative_to(export_dir).as_posix(): p.read_bytes() for p in export_dir.rglob("*")
@@ -47,6 +50,8 @@ def runs(tmp_path_factory):
         "report2": report2,
         "files1": files1,
         "files2": files2,
+        "dashboard": dashboard,
+        "dashboard1": dashboard1,
     }
 
 
@@ -140,3 +145,100 @@ def test_no_raw_personal_data_outside_silver(runs):
         f"{f.path} {f.location} {f.kind} {f.excerpt}" for f in findings
     )
     assert scan_paths([storage / "lake" / "silver" / "supervision_actions"], names)
+
+
+DAY = "DATE'2024-06-28'"
+GOLD_FIGURES = [  # what the leaders' page must show, as an analyst reads it from gold
+    "SELECT subject_code, items_in_force, items_covered, coverage_rate FROM gold.coverage_periodic"
+    f" WHERE run_date = {DAY} AND period_grain = 'year_to_date' AND subject_type = 'department'"
+    " ORDER BY 1",
+    "SELECT subject_code, items_in_force, items_covered, coverage_rate FROM gold.coverage_periodic"
+    f" WHERE run_date = {DAY} AND period_grain = 'year_to_date' AND subject_type = 'region'"
+    " ORDER BY 1",
+    "SELECT subject_code, score, grade_name FROM gold.evaluation_scorecard"
+    f" WHERE run_date = {DAY} AND period_grain = 'year_to_date' AND subject_type = 'department'"
+    " ORDER BY 1",
+    "SELECT department_code, indicator, warning_level FROM gold.collection_warnings"
+    f" WHERE run_date = {DAY} AND period_grain = 'year_to_date' ORDER BY 1, 2",
+    "SELECT risk_model, count_if(warning_level = 'red'), count_if(warning_level = 'orange'),"
+    " count_if(warning_level = 'yellow'), count(*) FROM gold.risk_warnings GROUP BY 1 ORDER BY 1",
+]
+LEVELS = {"红色": "red", "橙色": "orange", "黄色": "yellow"}
+
+
+def _pct(rate: str) -> str:
+    return f"{float(rate) * 100:.2f}%"
+
+
+def test_leaders_dashboard_shows_the_gold_figures_in_a_real_browser(runs, tmp_path):
+    """The page the report task builds opens offline in Debian's chromium, draws its charts
+    (ECharts, inlined), and every coverage, grade and warning figure it shows equals the gold
+    tables as a fresh spark-sql reads them; the second run rewrote it byte for byte."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.fail(f"{chromium} is missing: run infra/setup.sh (chromium, fonts-noto-cjk)")
+    page_file = runs["dashboard"]
+    assert page_file.read_bytes() == runs["dashboard1"]
+    assert f"Leaders' page:    {page_file}" in runs["out"]
+    gold = [[line.split("\t") for line in rows] for rows in rows_per_query(runs["home"], GOLD_FIGURES, tmp_path / "q.sql")]  # fmt: skip
+    departments, regions, grades, warnings, risk = gold
+    assert departments and regions and grades and risk
+    requests: list[str] = []
+    errors: list[str] = []
+    shots = runs["home"] / "screenshots" / "dashboard"
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(page_file.as_uri())
+            assert page.evaluate("document.body.dataset.charts") == "drawn", errors
+
+            def cells(table: str, cols: tuple[str, ...]) -> list[list[str]]:
+                return [
+                    [row.get_attribute("data-key")]
+                    + [row.locator(f'td[data-col="{c}"]').inner_text().strip() for c in cols]
+                    for row in page.locator(f"table#{table} tr[data-key]").all()
+                ]
+
+            cols = ("items_in_force", "items_covered", "coverage_rate")
+            shown = sorted(cells("coverage-departments", cols))  # graded-only rows show '-'
+            assert [r for r in shown if r[1] != "-"] == [
+                [c, n, k, _pct(r)] for c, n, k, r in departments
+            ]
+            page.locator("details summary").first.click()  # the counties, folded by default
+            shown = sorted(cells("coverage-regions", cols) + cells("coverage-counties", cols))
+            assert [r for r in shown if r[1] != "-"] == [
+                [c, n, k, _pct(r)] for c, n, k, r in regions
+            ]
+            graded = [
+                r
+                for r in sorted(cells("coverage-departments", ("score", "grade_name")))
+                if r[1] != "-"
+            ]
+            assert graded == [[c, f"{float(s):.2f}", g] for c, s, g in grades]
+            shown = cells("collection-warnings", ("warning_level",)) if warnings else []
+            assert sorted([[*k.split(":"), LEVELS[lv]] for k, lv in shown]) == warnings
+            risk_cols = ("red", "orange", "yellow", "total")
+            assert sorted(cells("risk-models", risk_cols)) == risk
+            # the chart draws the same rates as the table (in %, the targets as mark lines)
+            bars = page.evaluate(
+                "echarts.getInstanceByDom(document.getElementById('chart-departments'))"
+                ".getOption().series[0].data.map(d => d.value)"
+            )
+            assert sorted(bars) == sorted(round(float(r) * 100, 2) for _, _, _, r in departments)
+            province = next(r for r in regions if r[0] == "140000")
+            card = page.locator('[data-card="province_coverage"] .value').inner_text()
+            assert card == _pct(province[3])
+            assert "监管行为覆盖率" in page.locator("h2").first.inner_text()
+            page.evaluate("window.scrollTo(0, 0)")  # the sticky navbar stays at the top
+            page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
+        finally:
+            browser.close()
+    print(f"\nscreenshot of the leaders' page: {shots / 'dashboard.png'}")
+    assert (shots / "dashboard.png").stat().st_size > 50_000
+    assert requests and all(u.startswith("file:") for u in requests), requests  # offline

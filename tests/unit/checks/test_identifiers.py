@@ -5,6 +5,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from spark_jobs.checks.identifiers import (
     current_divisions,
+    division_name,
     division_problem,
     id15_to_18,
     id_check_character,
@@ -212,3 +213,10 @@ def test_upper_cased_check_characters_then_pass():
     assert uscc_problem(upper_check_character("91110000600037341l")) is None
     assert id_number_problem(upper_check_character("11010519491231002x")) is None
     assert uscc_problem(upper_check_character("91310115ma1h7xxx08")) is not None
+
+
+def test_division_name_drops_the_validity_prefix():
+    """The stdnum table writes `[1997-]小店区`; the dashboard shows 小店区."""
+    assert division_name("140000") == "山西省" and division_name("140100") == "太原市"
+    assert division_name("140105") == "小店区"
+    assert division_name("999999") is None and division_name(None) is None
