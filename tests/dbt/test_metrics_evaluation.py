@@ -44,7 +44,7 @@ TS = dt.datetime(2025, 2, 28, 9, 30)
 JAN, FEB = dt.date(2025, 1, 1), dt.date(2025, 2, 1)
 METRICS = (
     "coverage_periodic", "collection_indicators", "collection_warnings",
-    "evaluation_indicators", "evaluation_scorecard",
+    "evaluation_indicators", "evaluation_scorecard", "indicator_events",
 )  # fmt: skip
 # The silver tables the metrics' parents read (written empty when no rows are given).
 SOURCES = (
@@ -505,3 +505,57 @@ def test_a_rerun_of_the_date_replaces_its_rows(spark, built):
     before = {t: len(rows(spark, settings, t)) for t in METRICS}
     run_dbt(["run", "--select", *METRICS], settings, vars={"run_date": D.isoformat()})
     assert {t: len(rows(spark, settings, t)) for t in METRICS} == before
+
+
+# --- lineage to the row ----------------------------------------------------------------------------
+def test_trail_of_a_department_value_names_each_counted_row_and_its_landing_row(spark, built):
+    """Timeliness of department 31, year to date: a1 (7 days) and a4 (same day) on time, a2
+    (8 days) and a3 (never submitted) not; a5 is dated 2024. Silver rows 1-7 are a1-a7 of
+    supervision_actions.csv."""
+    from spark_jobs.metrics.trail import render, trail
+
+    settings, _ = built
+    got = trail(spark, settings, D, "timeliness", "department", "31")
+    assert (got.numerator, got.denominator, got.period) == (2, 4, ("2025-01-01", "2025-02-28"))
+    assert sorted((r.source_key, r.hit, r.source_file, r.row_number) for r in got.rows) == [
+        ("a1", True, "supervision_actions.csv", 1),
+        ("a2", False, "supervision_actions.csv", 2),
+        ("a3", False, "supervision_actions.csv", 3),
+        ("a4", True, "supervision_actions.csv", 4),
+    ]
+    lines = render(got)
+    assert lines[0] == (
+        "timeliness of department 31, 2025-01-01..2025-02-28: 2/4 (rows below: 2/4, agree)"
+    )
+    assert lines[1].startswith("  + supervision_actions") and "supervision_actions.csv row 1" in lines[1]  # fmt: skip
+    # the same rows explain the collection indicator of the same name
+    collection = trail(spark, settings, D, "timeliness", "collection", "31")
+    assert (collection.numerator, collection.denominator) == (2, 4)
+    assert collection.rows == got.rows
+
+
+def test_trail_of_a_region_value_rolls_divisions_up(spark, built):
+    """Ratings of city 140200 (work orders GD0001-4, all in 140202; GD0003 unsatisfied) and
+    accidents of the province (20 readings in 140202, JC00 over its limit)."""
+    from spark_jobs.metrics.trail import trail
+
+    settings, _ = built
+    ratings = trail(spark, settings, D, "ratings", "region", "140200")
+    assert (ratings.numerator, ratings.denominator) == (3, 4)
+    assert [(r.source_key, r.hit, r.source_file, r.row_number) for r in ratings.rows] == [
+        (f"GD000{n}", n != 3, "hotline_12345.csv", n) for n in range(1, 5)
+    ]
+    accidents = trail(spark, settings, D, "accidents", "region", "140000", "month", "2025-02-01")
+    assert (accidents.numerator, accidents.denominator, len(accidents.rows)) == (1, 20, 20)
+    assert [r.source_key for r in accidents.rows if r.hit] == ["JC00"]
+    assert {r.source_table for r in accidents.rows} == {"third_party_readings"}
+
+
+def test_trail_refuses_what_it_cannot_explain(spark, built):
+    from spark_jobs.metrics.trail import trail
+
+    settings, _ = built
+    with pytest.raises(ValueError, match="no row trail for indicator 'coverage'"):
+        trail(spark, settings, D, "coverage", "department", "31")
+    with pytest.raises(LookupError, match="no ratings value for department 77"):
+        trail(spark, settings, D, "ratings", "department", "77")

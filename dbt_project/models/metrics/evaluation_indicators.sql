@@ -33,106 +33,19 @@ coverage as (
     where run_date = {{ run_date() }}
 ),
 
--- the subjects an event counts for: its department, and every region its division rolls up to
-actions as (
-    select
-        action_date as event_date,
-        department_code,
-        division_code,
-        datediff(submitted_date, action_date)
-        <= {{ var('collection_indicators')['timeliness_days'] }} as is_timely
-    from {{ ref('supervision_actions') }}
-),
-
-closed_complaints as (
-    select
-        closed_date as event_date,
-        department_code,
-        division_code,
-        not overdue as on_time
-    from {{ ref('complaints') }}
-    where closed_date is not null
-),
-
-rated_orders as (
-    select
-        to_date(closed_at) as event_date,
-        handling_department_code as department_code,
-        division_code,
-        satisfaction in ('satisfied', 'basically_satisfied') as is_satisfied
-    from {{ ref('stg_hotline_12345') }}
-    where closed_at is not null and satisfaction is not null
-),
-
-opinion as (
-    select
-        published_at as event_date,
-        cast(null as string) as department_code,
-        division_code,
-        sentiment = 'negative' as is_negative
-    from {{ ref('public_opinion') }}
-),
-
-readings as (
-    select
-        measured_at as event_date,
-        cast(null as string) as department_code,
-        division_code,
-        over_limit
-    from {{ ref('monitoring_readings') }}
-),
-
--- (indicator, event_date, department_code, division_code, counts as numerator)
+-- (measure, event_date, department_code, division_code, counts as numerator): one row per
+-- source row counted, as gold.indicator_events lists them with their keys (the trail)
 events as (
     select
-        'supervision_volume' as measure,
+        measure,
         event_date,
         department_code,
         division_code,
-        true as hit
-    from actions
-    union all
-    select
-        'timeliness' as measure,
-        event_date,
-        department_code,
-        division_code,
-        coalesce(is_timely, false) as hit
-    from actions
-    union all
-    select
-        'complaints_on_time' as measure,
-        event_date,
-        department_code,
-        division_code,
-        coalesce(on_time, false) as hit
-    from closed_complaints
-    union all
-    select
-        'ratings' as measure,
-        event_date,
-        department_code,
-        division_code,
-        is_satisfied as hit
-    from rated_orders
-    union all
-    select
-        'opinion' as measure,
-        event_date,
-        department_code,
-        division_code,
-        coalesce(is_negative, false) as hit
-    from opinion
-    union all
-    select
-        'accidents' as measure,
-        event_date,
-        department_code,
-        division_code,
-        coalesce(over_limit, false) as hit
-    from readings
+        hit
+    from {{ ref('indicator_events') }}
 ),
 
+-- the subjects an event counts for: its department, and every region its division rolls up to
 event_subjects as (
     select
         measure,
