@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -310,6 +311,28 @@ def ingested_files(spark, settings: Settings, contract: Contract) -> dict[str, s
     return {r.file_sha256: r.source_file for r in rows}
 
 
+class Progress:
+    """How far a delivery's ingest is, one log line per file (or dump) as it finishes: files
+    done of the folder's files, rows so far, elapsed time and rows per second, so an operator
+    watching a big ingest in the task log sees it move."""
+
+    def __init__(self, source: str, files: int):
+        self.source, self.files, self.seen, self.rows = source, files, 0, 0
+        self.started = time.monotonic()
+
+    def done(self, result: FileResult, files: int = 1) -> str:
+        self.seen += files
+        self.rows += int(result.rows) if result.status == "ingested" else 0
+        elapsed = time.monotonic() - self.started
+        line = (
+            f"bronze {self.source}: [{self.seen}/{self.files} files] {result.source_file} "
+            f"{result.status} {result.rows} rows; {self.rows} rows in {elapsed:.1f} s"
+            f" ({self.rows / elapsed if elapsed > 0 else 0:.0f} rows/s)"
+        )
+        log.info(line)
+        return line
+
+
 def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -> list[FileResult]:
     """Ingest every file under landing/<source>/<date>/, in name order (a paged dump at its
     first page file). A file or dump that cannot be read is recorded and the others go on."""
@@ -323,6 +346,7 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
     seen = ingested_files(spark, settings, contract)
     results: list[FileResult] = []
     ops_rows: list[dict] = []
+    progress = Progress(contract.name, len(keys))
     if contract.format == "json_pages":
         # a dump is the page files `<dump>_p<NNNN>.json` of one folder; any other file is stray
         units: dict[tuple[str, str | None], list[str]] = {}
@@ -345,6 +369,7 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
                         ops_rows,
                     )
                 )
+                progress.done(results[-1], len(unit_keys))
                 continue
             key = unit_keys[0]
             sha = _sha256(storage.read_bytes(f"landing/{key}"))
@@ -357,18 +382,12 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
                     contract, key, sha, batch_id_for(contract, sha), delivery_date, reason, ops_rows
                 )
             )
+            progress.done(results[-1])
     else:
         for key in keys:
             results.append(
                 ingest_file(spark, settings, contract, storage, key, delivery_date, seen, ops_rows)
             )
-    for result in results:
-        log.info(
-            "bronze %s: %s %s rows %s",
-            contract.name,
-            result.source_file,
-            result.status,
-            result.rows,
-        )
+            progress.done(results[-1])
     ops.record(spark, settings, ops_rows)
     return results

@@ -105,7 +105,8 @@ def main(argv: list[str]) -> int:
             print(f"main: no DAG matches {pattern!r}", file=terminal)
             return 2
         selected += [m for m in matches if m not in selected]
-    for dag_id in selected:
+    first = time.monotonic()
+    for number, dag_id in enumerate(selected, start=1):
         started = time.monotonic()
         try:
             states = run_dag(dags[dag_id], run_date)
@@ -114,7 +115,8 @@ def main(argv: list[str]) -> int:
             return 1
         summary = ", ".join(f"{t} {s}" for t, s in sorted(states.items()))
         print(
-            f"main: {dag_id} {run_date} done in {time.monotonic() - started:.0f} s ({summary})",
+            f"main: {dag_id} {run_date} done in {time.monotonic() - started:.0f} s ({summary})"
+            f" [{number}/{len(selected)} DAG runs, {time.monotonic() - first:.0f} s so far]",
             file=terminal,
         )
     return 0
