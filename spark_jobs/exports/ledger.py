@@ -86,17 +86,18 @@ def latest_batch(spark, settings: Settings) -> dict | None:
     return row.asDict() if row else None
 
 
-def base_version(spark, settings: Settings, dataset: str) -> int | None:
-    """The version the next batch of `dataset` starts after: the newest non-rejected batch's
-    to_version (None: never sent, the next batch is a full one)."""
-    row = (
+def base_versions(spark, settings: Settings) -> dict[str, int | None]:
+    """Per data set ever sent, the version its next batch starts after: the newest
+    non-rejected batch's to_version (a data set not listed was never sent: its next batch is a
+    full one). One pass over the ledger for every data set."""
+    rows = (
         batches(spark, settings)
-        .where((F.col("dataset") == dataset) & (F.col("status") != "rejected"))
-        .orderBy(F.col("batch_no").desc())
-        .select("to_version")
-        .first()
+        .where(F.col("status") != "rejected")
+        .groupBy("dataset")
+        .agg(F.max_by("to_version", "batch_no").alias("to_version"))
+        .collect()
     )
-    return None if row is None or row[0] is None else int(row[0])
+    return {r["dataset"]: None if r["to_version"] is None else int(r["to_version"]) for r in rows}
 
 
 def next_batch_no(spark, settings: Settings, day: dt.date) -> str:

@@ -74,28 +74,28 @@ def _plan(spark, settings: Settings, config: ExchangeConfig) -> dict:
     from delta.tables import DeltaTable
 
     plan = {}
+    sent = ledger.base_versions(spark, settings)  # one ledger read for every data set
     for ds in config.datasets.values():
         path = settings.table_path(ds.layer, ds.table_name)
         if not DeltaTable.isDeltaTable(spark, path):
             continue  # e.g. no draw yet: the data set has nothing to send
         changes.ensure_change_feed(spark, path)
         plan[ds.name] = (
-            ledger.base_version(spark, settings, ds.name),
+            sent.get(ds.name),
             changes.current_version(spark, path),
         )
     return plan
 
 
 def batch_changes(spark, settings: Settings, config: ExchangeConfig, ds: Dataset, versions):
-    """The net changes of one data set over (from, to]: national records with cd_operation."""
+    """The net changes of one data set over (from, to]: national records with cd_operation.
+    An unchanged table (to <= from) never gets here: the batch records it without reading."""
     from_version, to_version = versions
     path = settings.table_path(ds.layer, ds.table_name)
     if from_version is None:
         rows = changes.snapshot(spark, path, to_version)
-    elif to_version > from_version:
-        rows = changes.change_feed(spark, path, from_version, to_version)
     else:
-        rows = changes.snapshot(spark, path, to_version).limit(0)
+        rows = changes.change_feed(spark, path, from_version, to_version)
     projected = project(spark, ds, rows, config.province_division_code)
     return changes.net_changes(projected)
 
