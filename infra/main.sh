@@ -7,6 +7,12 @@
 # Then it prints what it did.
 #   RUN_DATE=2024-06-28 (default: the samples' delivery date)   LAKEHOUSE_MODE=local|minio
 #   SAMPLES=data_samples/demo/landing (the two-source demo; default: data_samples/province/landing)
+#   DAYS=3     the run date and the days after it, one after the other, as operators run them
+#              (the province's later days: new actions and work orders, corrections, a retired
+#              item, a re-sent file); prints what arrived per day and source
+#   SCALE=20   a bigger province (1000 x SCALE actions on day 1)
+#   With DAYS or SCALE set, the deliveries are generated (python -m tests.synthetic) into
+#   data_samples/large/main-province-<DAYS>d-x<SCALE>/ (ignored by git; same bytes every time).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -14,6 +20,9 @@ bash infra/setup.sh
 source infra/airflow_env.sh
 RUN_DATE=${RUN_DATE:-2024-06-28}
 SAMPLES=${SAMPLES:-data_samples/province/landing}   # every source of the synthetic province
+DAYS=${DAYS:-1}
+SCALE=${SCALE:-1}
+[[ "$DAYS" =~ ^[1-9][0-9]*$ ]] || { echo "main: DAYS must be a whole number of days, got '$DAYS'"; exit 2; }
 PIPELINE=supervision_actions_pipeline
 mkdir -p "$AIRFLOW_HOME"
 LOG=$AIRFLOW_HOME/dags-test.log
@@ -22,14 +31,29 @@ LOG=$AIRFLOW_HOME/dags-test.log
 echo "main: preparing the Airflow metadata database (SQLite in $AIRFLOW_HOME)"
 airflow_db_ready "$AIRFLOW_HOME/db-migrate.log"   # migrate + the lakehouse_spark pool
 
+if [ "$DAYS" != 1 ] || [ "$SCALE" != 1 ]; then
+  GENERATED=data_samples/large/main-province-${DAYS}d-x${SCALE}
+  echo "main: generating the province for $DAYS day(s) from $RUN_DATE at scale $SCALE into $GENERATED"
+  python -m tests.synthetic --profile province --days "$DAYS" --scale "$SCALE" \
+    --run-date "$RUN_DATE" --out "$GENERATED" | tail -n "$((DAYS + 1))"
+  SAMPLES=$GENERATED/landing
+fi
+
 echo "main: staging the deliveries of $SAMPLES into the landing zone"
 python -m spark_jobs.ingest.landing "$SAMPLES"
 
 # Every ingest DAG (one per contract), then the downstream DAG a scheduler starts on their
 # bronze Assets; Airflow's test runner (`airflow dags test`), all in one process and one JVM.
-echo "main: running ingest_* and $PIPELINE for $RUN_DATE (Airflow log: $LOG)"
-if ! python -m spark_jobs.pipeline.dag_runs --log "$LOG" "$RUN_DATE" 'ingest_*' "$PIPELINE"; then
-  grep -E "ERROR|Error|FAILED" "$LOG" | tail -40
-  echo "main: a DAG run failed (full log: $LOG)"; exit 1
-fi
-python -m spark_jobs.pipeline.report "$LAKEHOUSE_HOME/reports/run-$RUN_DATE.json"
+# Day after day: each date's runs start when the previous date's have finished.
+for ((k = 0; k < DAYS; k++)); do
+  DAY=$(date -u -d "$RUN_DATE + $k day" +%F)
+  echo "main: running ingest_* and $PIPELINE for $DAY (day $((k + 1)) of $DAYS; Airflow log: $LOG)"
+  if ! python -m spark_jobs.pipeline.dag_runs --log "$LOG" "$DAY" 'ingest_*' "$PIPELINE"; then
+    grep -E "ERROR|Error|FAILED" "$LOG" | tail -40
+    echo "main: a DAG run failed (full log: $LOG)"; exit 1
+  fi
+  if [ "$DAYS" != 1 ]; then
+    python -m spark_jobs.pipeline.report --short "$LAKEHOUSE_HOME/reports/run-$DAY.json"
+  fi
+done
+python -m spark_jobs.pipeline.report "$LAKEHOUSE_HOME/reports/run-$DAY.json"

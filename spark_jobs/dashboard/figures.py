@@ -131,8 +131,9 @@ def risk_warnings_by_model(spark, day: str) -> list[dict]:
 
 def trend(spark, day: str) -> list[dict]:
     """One point per run date up to this one: the province's coverage (the region row at
-    province level), departments meeting each target, collection warnings raised that day and
-    risk warnings pushed by then."""
+    province level), departments meeting each target, collection warnings raised that day, and
+    the risk warnings of the date gold.risk_warnings was last computed for (`pushed_on`): that
+    table is rebuilt every run and keeps no history, so earlier dates have none (None)."""
     if not _exists(spark, "gold.coverage_periodic"):
         return []
     warnings = (
@@ -166,7 +167,7 @@ def trend(spark, day: str) -> list[dict]:
         else {}
     )
     for point in points:
-        point["risk_warnings"] = sum(n for d, n in pushed.items() if d and d <= point["run_date"])
+        point["risk_warnings"] = pushed.get(point["run_date"])
     return points
 
 

@@ -173,7 +173,7 @@ def _trend_table(rows: list[dict]) -> str:
         ("达 80% 部门", "departments ≥ 80 %"),
         ("达 100% 部门", "departments at 100 %"),
         ("采集预警", "collection warnings"),
-        ("风险预警累计", "risk warnings pushed"),
+        ("风险预警", "risk warnings (latest run only)"),
     )
     body = "".join(
         f'<tr data-key="{escape(r["run_date"])}">'
@@ -182,7 +182,7 @@ def _trend_table(rows: list[dict]) -> str:
         + _td("departments_80", f"{r['departments_80']}/{r['departments']}")
         + _td("departments_100", f"{r['departments_100']}/{r['departments']}")
         + _td("collection_warnings", r["collection_warnings"])
-        + _td("risk_warnings", r["risk_warnings"])
+        + _td("risk_warnings", _or_dash(r["risk_warnings"]))
         + "</tr>"
         for r in rows
     )
@@ -262,7 +262,7 @@ chart('chart-trend', {title: {text: '逐日趋势', left: 'center', textStyle: {
   series: [
     {name: '全省覆盖率', type: 'line', data: F.trend.map(r => pct(r.province_coverage)), markLine: targets},
     {name: '采集预警', type: 'bar', yAxisIndex: 1, data: F.trend.map(r => r.collection_warnings)},
-    {name: '风险预警累计', type: 'bar', yAxisIndex: 1, data: F.trend.map(r => r.risk_warnings)}]});
+    {name: '风险预警', type: 'bar', yAxisIndex: 1, data: F.trend.map(r => r.risk_warnings)}]});
 document.body.dataset.charts = 'drawn';
 """
 

@@ -6,6 +6,24 @@ import json
 import sys
 
 
+def render_day(summary: dict) -> list[str]:
+    """What arrived on the run date, per source (ops.batch_log rows of that delivery date):
+    files ingested, skipped as already ingested, rejected; rows read, accepted, quarantined,
+    superseded by a later delivery."""
+    rows = summary.get("delivered") or []
+    out = [f"Delivered on {summary['run_date']} (files: ingested/skipped/rejected; rows):"]
+    if not rows:
+        return [*out, "  nothing"]
+    for r in rows:
+        out.append(
+            f"  {r['source']:<32} files {r['files_ingested']}/{r['files_skipped']}/"
+            f"{r['files_rejected']}  read {r['rows_read'] or 0:>6}  accepted "
+            f"{r['rows_accepted'] or 0:>6}  quarantined {r['rows_quarantined'] or 0:>4}  "
+            f"superseded {r['rows_superseded'] or 0:>4}"
+        )
+    return out
+
+
 def render(summary: dict) -> str:
     out = [f"Run {summary['run_date']} ({summary['mode']} mode)", "", "Rows per layer:"]
     out += [f"  {name:<34} {count:>8}" for name, count in summary["rows"].items()]
@@ -23,6 +41,7 @@ def render(summary: dict) -> str:
             f"  quarantined {r['quarantined'] if r['quarantined'] is not None else '-':>5}"
             f"  superseded {r.get('superseded') if r.get('superseded') is not None else '-':>4}"
         )
+    out += ["", *render_day(summary)]
     out += ["", "Coverage of catalog items by supervision actions (gold.coverage_rate):"]
     for c in summary["coverage"]:
         flags = ("≥80% " if c["meets_80_target"] else "<80% ") + (
@@ -65,6 +84,23 @@ def render(summary: dict) -> str:
     return "\n".join(out)
 
 
+def render_short(summary: dict) -> str:
+    """One day of a multi-day run: what arrived, the headline, where the outputs are."""
+    headline = summary.get("headline") or {}
+    out = render_day(summary)
+    if headline:
+        out.append(
+            f"  => coverage {headline['province_coverage']}, departments at 80 % "
+            f"{headline['departments_80']}, {headline['collection_warnings']} collection and "
+            f"{headline['risk_warnings']} risk warnings"
+        )
+    out.append(f"  => export {summary['export']}; page {summary.get('dashboard', '-')}")
+    return "\n".join(out)
+
+
 if __name__ == "__main__":
-    with open(sys.argv[1], encoding="utf-8") as fh:
-        print(render(json.load(fh)))
+    args = sys.argv[1:]
+    short = args[:1] == ["--short"]
+    with open(args[-1], encoding="utf-8") as fh:
+        data = json.load(fh)
+    print(render_short(data) if short else render(data))

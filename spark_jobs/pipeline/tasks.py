@@ -174,8 +174,20 @@ def report(run_date) -> dict:
         "sum(rows_superseded) AS superseded "
         "FROM ops.batch_log GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
     )
+    delivered = q(
+        "SELECT source, "
+        "count_if(stage = 'bronze' AND status = 'ingested') AS files_ingested, "
+        "count_if(stage = 'bronze' AND status = 'skipped_duplicate') AS files_skipped, "
+        "count_if(stage = 'bronze' AND status = 'rejected') AS files_rejected, "
+        "sum(CASE WHEN stage = 'silver' THEN rows_read END) AS rows_read, "
+        "sum(CASE WHEN stage = 'silver' THEN rows_accepted END) AS rows_accepted, "
+        "sum(CASE WHEN stage = 'silver' THEN rows_quarantined END) AS rows_quarantined, "
+        "sum(CASE WHEN stage = 'silver' THEN rows_superseded END) AS rows_superseded "
+        f"FROM ops.batch_log WHERE delivery_date = DATE'{day}' GROUP BY 1 ORDER BY 1"
+    )
     summary = {
         "run_date": day.isoformat(),
+        "delivered": [r.asDict() for r in delivered],
         "mode": settings.mode,
         "rows": {
             f"{layer}.{t}": spark.table(f"{layer}.{t}").count()

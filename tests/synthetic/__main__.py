@@ -53,6 +53,13 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_RUN_DATE,
         help="delivery date (default %(default)s)",
     )
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=1,
+        help="province: the run date and the N-1 days after it (new actions and work orders, "
+        "corrections, a retired item, a re-sent file; ground_truth_days.csv)",
+    )
     args = parser.parse_args(argv)
     try:
         summary = generate(
@@ -62,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             run_date=args.run_date,
             scale=args.scale,
             fault_rate=args.fault_rate,
+            days=args.days,
         )
     except ValueError as exc:
         parser.error(str(exc))
@@ -72,6 +80,12 @@ def main(argv: list[str] | None = None) -> int:
         f"wrote {summary.files} files, {summary.bytes / 1e6:.1f} MB, {summary.faults} labelled "
         f"faults to {summary.out} in {summary.seconds:.1f} s"
     )
+    per_day: dict = {}
+    for change in summary.later:
+        counts = per_day.setdefault(change.day.isoformat(), {})
+        counts[change.change] = counts.get(change.change, 0) + 1
+    for day, counts in per_day.items():
+        print(f"{day}: " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
     if summary.unforced:
         print(f"warning: too few rows to inject {summary.unforced}")
     return 0

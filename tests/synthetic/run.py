@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -49,6 +49,7 @@ class Summary:
     bytes: int
     faults: int  # labels in ground_truth.csv
     unforced: dict  # source → (class, field) pairs that found no row to land on
+    later: list = field(default_factory=list)  # days.Change of the later days (--days)
 
 
 def check_output(profile: str, out: Path, scale: float) -> None:

@@ -70,7 +70,7 @@ FIGURES = {
             "departments_100": 0,
             "departments": 2,
             "collection_warnings": 2,
-            "risk_warnings": 3,
+            "risk_warnings": None,
         },
         {
             "run_date": "2024-06-28",
@@ -110,6 +110,9 @@ def test_page_inlines_the_chart_library_and_shows_every_figure():
     assert 'data-col="coverage_rate">50.00%<' in row and 'data-col="grade_name">不合格<' in row
     assert "临汾市应急管理局&lt;/script&gt;" in row  # names are escaped in the tables
     assert re.search(r'<tr data-key="2024-06-27">.*data-col="province_coverage">50.00%<', html)
+    # risk warnings keep no history: an earlier run date shows '-'
+    assert re.search(r'<tr data-key="2024-06-27">.*?data-col="risk_warnings">-<', html)
+    assert re.search(r'<tr data-key="2024-06-28">.*?data-col="risk_warnings">7<', html)
     assert 'data-col="warning_level">红色<' in html and 'data-col="total">7<' in html
     # the inline JSON cannot end its <script> early, and reads back as the figures
     data = re.search(r'<script type="application/json" id="figures">(.*?)</script>', html, re.S)
