@@ -43,9 +43,14 @@ D = dt.date(2025, 2, 28)
 TS = dt.datetime(2025, 2, 28, 9, 30)
 JAN, FEB = dt.date(2025, 1, 1), dt.date(2025, 2, 1)
 METRICS = (
-    "coverage_periodic", "collection_indicators", "collection_warnings",
-    "evaluation_indicators", "evaluation_scorecard", "indicator_events",
-)  # fmt: skip
+    "coverage_periodic",
+    "collection_indicators",
+    "collection_warnings",
+    "evaluation_indicators",
+    "evaluation_scorecard",
+)
+# Built too: the rows behind the evaluation values (no run_date: rebuilt every run).
+BUILT = (*METRICS, "indicator_events")  # fmt: skip
 # The silver tables the metrics' parents read (written empty when no rows are given).
 SOURCES = (
     "supervision_items", "inspection_checklists", "supervision_actions", "hotline_12345",
@@ -264,7 +269,7 @@ def built(spark, base_settings, tmp_path_factory):
         base_settings, home=tmp_path_factory.mktemp("metrics_lake") / "lakehouse"
     )
     write_lake(spark, settings)
-    select = [f"+{m}" for m in METRICS]
+    select = [f"+{m}" for m in BUILT]
     args = build_args(select, missing_sources(spark, settings))
     return settings, build(settings, D, args=args)
 
@@ -293,7 +298,7 @@ def test_build_runs_every_metric_and_its_tests(built):
     _, result = built
     assert result.success
     statuses = {r.node.unique_id: r.status.value for r in result.result.results}
-    for model in METRICS:
+    for model in BUILT:
         assert statuses[f"model.supervision_lakehouse.{model}"] == "success", model
     singular = "test.supervision_lakehouse.assert_evaluation_weights_sum_to_100"
     assert statuses[singular] == "pass"
@@ -503,8 +508,10 @@ def test_weights_that_do_not_sum_to_100_fail_the_compile(spark, built):
 def test_a_rerun_of_the_date_replaces_its_rows(spark, built):
     settings, _ = built
     before = {t: len(rows(spark, settings, t)) for t in METRICS}
-    run_dbt(["run", "--select", *METRICS], settings, vars={"run_date": D.isoformat()})
+    events = gold(spark, settings, "indicator_events").count()
+    run_dbt(["run", "--select", *BUILT], settings, vars={"run_date": D.isoformat()})
     assert {t: len(rows(spark, settings, t)) for t in METRICS} == before
+    assert gold(spark, settings, "indicator_events").count() == events > 0
 
 
 # --- lineage to the row ----------------------------------------------------------------------------
