@@ -2,6 +2,7 @@
 test runner on SQLite: ingest DAGs, then the pipeline DAG) twice, then a fresh `spark-sql`
 process queries the gold tables by name, as the README's analysts do."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -11,7 +12,8 @@ import pytest
 
 from spark_jobs.contracts import all_contracts
 from spark_jobs.core.settings import REPO_ROOT
-from spark_jobs.pipeline.gold_parts import GOLD_PARTS, gold_models
+from spark_jobs.gold.dbt_runner import dbt_target_path
+from spark_jobs.pipeline.gold_parts import GOLD_PARTS, SNAPSHOTS, gold_models
 from tests.analyst_queries import readme_queries, rows_per_query
 
 pytestmark = pytest.mark.e2e
@@ -33,14 +35,20 @@ def runs(tmp_path_factory):
     first = _run(["bash", "infra/main.sh"], env)
     report1 = json.loads((home / "reports" / "run-2024-06-28.json").read_text("utf-8"))
     export_dir = home / "storage" / "exports" / "national" / "2024-06-28"
-    files1 = {p.relative_to(export_dir).as_posix(): p.read_bytes() for p in export_dir.rglob("*")
-              if p.is_file()}  # fmt: skip
+    files1 = {
+        p.relative_to(export_dir).as_posix(): p.read_bytes()
+        for p in export_dir.rglob("*")
+        if p.is_file()
+    }
     dashboard = home / "reports" / "dashboard" / "2024-06-28" / "dashboard.html"
     dashboard1 = dashboard.read_bytes()
     second = _run(["bash", "infra/main.sh"], env)
     report2 = json.loads((home / "reports" / "run-2024-06-28.json").read_text("utf-8"))
-    files2 = {p.relative_to(export_dir).as_posix(): p.read_bytes() for p in export_dir.rglob("*")
-              if p.is_file()}  # fmt: skip
+    files2 = {
+        p.relative_to(export_dir).as_posix(): p.read_bytes()
+        for p in export_dir.rglob("*")
+        if p.is_file()
+    }
     return {
         "home": home,
         "env": env,
@@ -182,7 +190,10 @@ def test_leaders_dashboard_shows_the_gold_figures_in_a_real_browser(runs, tmp_pa
     page_file = runs["dashboard"]
     assert page_file.read_bytes() == runs["dashboard1"]
     assert f"Leaders' page:    {page_file}" in runs["out"]
-    gold = [[line.split("\t") for line in rows] for rows in rows_per_query(runs["home"], GOLD_FIGURES, tmp_path / "q.sql")]  # fmt: skip
+    gold = [
+        [line.split("\t") for line in rows]
+        for rows in rows_per_query(runs["home"], GOLD_FIGURES, tmp_path / "q.sql")
+    ]
     departments, regions, grades, warnings, risk = gold
     assert departments and regions and grades and risk
     requests: list[str] = []
@@ -242,3 +253,98 @@ def test_leaders_dashboard_shows_the_gold_figures_in_a_real_browser(runs, tmp_pa
     print(f"\nscreenshot of the leaders' page: {shots / 'dashboard.png'}")
     assert (shots / "dashboard.png").stat().st_size > 50_000
     assert requests and all(u.startswith("file:") for u in requests), requests  # offline
+
+
+# --- the main job's gold, read as Delta tables by this process ------------------------------------
+@pytest.fixture(scope="module")
+def lake(runs, spark, base_settings):
+    settings = dataclasses.replace(base_settings, home=runs["home"])
+
+    def table(layer: str, name: str):
+        return spark.read.format("delta").load(settings.table_path(layer, name))
+
+    return settings, table
+
+
+def test_marts_hold_every_silver_row_once(spark, lake):
+    settings, table = lake
+    contracts = all_contracts(REPO_ROOT / "schemas")
+    silver = {c.name: table("silver", c.name).count() for c in contracts}
+    one_to_one = {
+        "supervision_items": "supervision_items",
+        "inspection_checklists": "inspection_checklists",
+        "supervised_entities": "supervised_entities",
+        "enforcement_officers": "enforcement_officers",
+        "supervision_actions": "supervision_actions",
+        "credit_classes": "credit_classes",
+        "public_opinion": "third_party_opinion",
+        "monitoring_readings": "third_party_readings",
+        "knowledge_base": "knowledge",
+        "approval_supervision_linkage": "approvals",
+    }
+    for mart, source in one_to_one.items():
+        assert table("gold", mart).count() == silver[source] > 0, mart
+    complaints = ("hotline_12345", "complaints_12315", "national_dispatched_complaints")
+    assert table("gold", "complaints").count() == sum(silver[s] for s in complaints)
+    credit = (
+        "credit_penalties",
+        "credit_abnormal_operations",
+        "credit_serious_violations",
+        "credit_red_black_lists",
+    )
+    assert table("gold", "credit_events").count() == sum(silver[s] for s in credit)
+    parts = ("inspections", "penalties", "coercive_measures", "other_actions")
+    assert sum(table("gold", p).count() for p in parts) == silver["supervision_actions"]
+    officers = spark.sql(
+        "SELECT sum(size(array_distinct(officer_license_nos))) FROM delta.`"
+        + settings.table_path("silver", "supervision_actions")
+        + "`"
+    ).first()[0]
+    assert table("gold", "action_officers").count() == officers
+
+
+def test_complaint_lifecycle_and_chain_values(lake):
+    _, table = lake
+    complaints = table("gold", "complaints")
+    statuses = {
+        (r.channel, r.lifecycle_status)
+        for r in complaints.select("channel", "lifecycle_status").collect()
+    }
+    assert {c for c, _ in statuses} == {"12345", "12315", "national"}
+    assert None not in {s for _, s in statuses}
+    closed = complaints.where("lifecycle_status = 'closed'")
+    assert closed.where("closed_date IS NULL OR working_days_to_close IS NULL").count() == 0
+    chain = table("gold", "entity_supervision_chain")
+    # step_no numbers each entity's events 1..n in date order.
+    bad = (
+        chain.groupBy("uscc")
+        .agg({"step_no": "max", "*": "count"})
+        .where("`max(step_no)` != `count(1)`")
+    )
+    assert bad.count() == 0
+    assert {r.step for r in chain.select("step").distinct().collect()} == {
+        "licence",
+        "inspection",
+        "penalty",
+        "credit",
+        "complaint",
+    }
+
+
+def test_documented_columns_are_the_tables_columns_and_none_is_personal(lake):
+    """Every gold table has exactly the columns its .yml documents, in order, and none of
+    them is a contract's personal-data field."""
+    settings, table = lake
+    contracts = all_contracts(REPO_ROOT / "schemas")
+    personal = {f.name for c in contracts for f in c.pii_fields}
+    personal -= {f.name for c in contracts for f in c.fields if f.pii == "none"}
+    manifest = json.loads((dbt_target_path(settings) / "manifest.json").read_text("utf-8"))
+    checked = set()
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or node["config"]["materialized"] == "ephemeral":
+            continue
+        columns = table("gold", node["name"]).columns
+        assert columns == list(node["columns"]), node["name"]
+        assert not personal & set(columns), node["name"]
+        checked.add(node["name"])
+    assert checked == {m for part in GOLD_PARTS for m in gold_models(part)} - set(SNAPSHOTS)
