@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 
 from spark_jobs.core.settings import REPO_ROOT
-from spark_jobs.quality.report_html import CSS
+from spark_jobs.quality.report_html import CSS, _head, _label  # the quality report's look
 
 ECHARTS = REPO_ROOT / ".cache" / "npm" / "node_modules" / "echarts" / "dist" / "echarts.min.js"
 INDICATORS = {
@@ -50,14 +50,6 @@ def echarts_source(path: Path = ECHARTS) -> str:
 def percent(rate: float | None) -> str:
     """A rate as shown on the page: 0.7368 → 73.68%; no rate → '-'."""
     return "-" if rate is None else f"{rate * 100:.2f}%"
-
-
-def _label(zh: str, en: str) -> str:
-    return f'{escape(zh)}<span class="en">{escape(en)}</span>'
-
-
-def _head(*cols: tuple[str, str]) -> str:
-    return "<tr>" + "".join(f"<th>{_label(zh, en)}</th>" for zh, en in cols) + "</tr>"
 
 
 def _td(col: str, value, num: bool = True, cls: str = "") -> str:
