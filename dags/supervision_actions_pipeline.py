@@ -15,7 +15,7 @@ events (`common.assets.run_date`).
 
 from __future__ import annotations
 
-from airflow.sdk import AssetAny, chain, dag, task
+from airflow.sdk import AssetAny, Param, chain, dag, task
 
 from common.assets import NATIONAL_EXPORT, bronze_asset, gold_asset, run_date, silver_asset
 from common.defaults import DEFAULT_ARGS, START_DATE
@@ -47,10 +47,12 @@ def _pipeline_task(name: str):
 
 
 def _gold_task(part: str):
-    def run(ds=None, triggering_asset_events=None):
+    def run(ds=None, triggering_asset_events=None, params=None):
         from spark_jobs.pipeline import tasks
 
-        return to_xcom(tasks.build_gold_part(run_date(ds, triggering_asset_events), part))
+        day = run_date(ds, triggering_asset_events)
+        recompute = bool((params or {}).get("recompute_past", False))
+        return to_xcom(tasks.build_gold_part(day, part, recompute_past=recompute))
 
     run.__name__ = f"gold_{part}"
     run.__doc__ = f"spark_jobs.pipeline.tasks.build_gold_part(<run date>, {part!r})."
@@ -66,6 +68,10 @@ def _gold_task(part: str):
     max_active_runs=1,  # one writer per Delta table (docs/pitfalls.md: S3A has no commit lock)
     default_args=DEFAULT_ARGS,
     tags=["supervision", "supervision_actions", "national_export"],
+    # A re-run of a date before the newest one keeps that date's indicators and warnings as
+    # they were reported; `-c '{"recompute_past": true}'` (a trigger, a backfill's
+    # --dag-run-conf) recomputes them from the current marts (spark_jobs/gold/publish.py).
+    params={"recompute_past": Param(False, type="boolean")},
     doc_md=__doc__,
 )
 def supervision_actions_pipeline():

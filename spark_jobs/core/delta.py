@@ -18,6 +18,26 @@ def add_missing_columns(spark, path: str, schema: T.StructType) -> None:
         spark.sql(f"ALTER TABLE delta.`{path}` ADD COLUMNS ({cols})")
 
 
+def latest_version(spark, location: str) -> int:
+    """The table's latest committed version, from the names in its `_delta_log` (one listing,
+    local disk or S3A alike). `DeltaTable.history(1)` gives the same number but runs a Spark job
+    that replays the log: about 0.15 s a table, which summed to 5-9 s per gold build for the
+    write-audit-publish bookkeeping of some 60 tables. Every commit writes `<version>.json`
+    and log clean-up never removes the newest, so the largest is the version; checkpoints,
+    `.crc` files and compacted logs (`<from>.<to>.compacted.json`) name no newer one.
+    """
+    jpath = spark._jvm.org.apache.hadoop.fs.Path(location.rstrip("/") + "/_delta_log")
+    fs = jpath.getFileSystem(spark._jsc.hadoopConfiguration())
+    versions = [
+        int(name[:20])
+        for name in (status.getPath().getName() for status in fs.listStatus(jpath))
+        if name.endswith(".json") and name[:20].isdigit() and name[20] == "."
+    ]
+    if not versions:
+        raise LookupError(f"{location}: not a Delta table (no commit in _delta_log)")
+    return max(versions)
+
+
 def ensure_table(spark, settings: Settings, layer: str, name: str, schema: T.StructType) -> str:
     """Create an empty Delta table at its lake path if it is not there, and name it.
 

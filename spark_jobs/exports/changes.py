@@ -19,15 +19,6 @@ _BEFORE = ("delete", "update_preimage")
 _AFTER = ("insert", "update_postimage")
 
 
-def current_version(spark, path: str) -> int:
-    from delta.tables import DeltaTable
-
-    row = DeltaTable.forPath(spark, path).history(1).select("version").first()
-    if row is None:
-        raise LookupError(f"{path}: a Delta table without history")
-    return int(row[0])
-
-
 def commit_timestamp(spark, path: str, version: int):
     from delta.tables import DeltaTable
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from pyspark.sql import functions as F
 
+from spark_jobs.core.delta import latest_version
 from spark_jobs.core.settings import Settings
 from spark_jobs.core.storage import MANIFEST, Storage
 from spark_jobs.exports import changes, ledger
@@ -82,7 +83,7 @@ def _plan(spark, settings: Settings, config: ExchangeConfig) -> dict:
         changes.ensure_change_feed(spark, path)
         plan[ds.name] = (
             sent.get(ds.name),
-            changes.current_version(spark, path),
+            latest_version(spark, path),
         )
     return plan
 

@@ -1,7 +1,7 @@
 """What dbt tells people after a run: source freshness and the static docs site.
 
-    source_freshness(settings)          # {silver table: status, max _silver_at, age in hours}
-    publish_docs(settings, run_date)    # <home>/dbt_docs/index.html, one self-contained file
+    source_freshness(settings, exclude, run_date)  # {silver table: status, age in hours...}
+    publish_docs(settings, run_date)  # <home>/dbt_docs/index.html, one self-contained file
 
 Freshness reads `_silver_at` (stamped by every silver MERGE) against the thresholds in the
 generated `staging/_sources.yml`; a stale source is reported, it does not fail the run (the
@@ -30,15 +30,20 @@ def _sources_json(settings: Settings) -> Path:
     return dbt_target_path(settings) / "sources.json"
 
 
-def source_freshness(settings: Settings, exclude: list[str] | None = None) -> dict[str, Any]:
+def source_freshness(
+    settings: Settings, exclude: list[str] | None = None, run_date: str | None = None
+) -> dict[str, Any]:
     """`dbt source freshness` of the silver tables (those in `exclude` are not there yet);
-    {table: {"status": pass|warn|error|runtime error, "max_loaded_at", "age_hours"}}."""
+    {table: {"status": pass|warn|error|runtime error, "max_loaded_at", "age_hours"}}.
+
+    `run_date` is passed as the gold builds pass it: freshness reads no date, but dbt
+    re-parses the whole project (about 10 s) whenever its vars differ from the last call's."""
     args = ["source", "freshness", "--output", str(_sources_json(settings))]
     if exclude:
         args += ["--exclude", *(f"source:silver.{name}" for name in exclude)]
     _sources_json(settings).unlink(missing_ok=True)  # never report an older run's results
     with contextlib.suppress(DbtFailed):  # stale (error_after) is reported below, not raised
-        run_dbt(args, settings)
+        run_dbt(args, settings, vars={"run_date": run_date} if run_date else None)
     path = _sources_json(settings)
     if not path.is_file():
         return {}

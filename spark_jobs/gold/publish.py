@@ -23,6 +23,13 @@ Only marts whose silver sources exist and passed their quality gate on the run d
 built: a source that has never delivered, or failed its gate (`quality/gate_record.py`),
 excludes its models and everything downstream (`--exclude source:silver.<name>+`), reported
 in the result instead of failing the build.
+
+Re-running a date older than the newest date gold was published for (a backfill, or a re-run
+after a later day) rebuilds the marts, which hold the current state, but leaves the models
+computed *on the run date* (tag `as_of_run_date`: metrics, risk, credit classes) and what
+depends on them as they are: a day's indicators are what was reported for that day, and the
+later day's current-state tables must not be put back to an earlier day. `recompute_past=True`
+recomputes them from the current marts (after a fix in their SQL, say).
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from typing import Any
 
 from spark_jobs.contracts import all_contracts
 from spark_jobs.core.catalog import lake_tables
+from spark_jobs.core.delta import latest_version
 from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
 from spark_jobs.gold.dbt_runner import DbtFailed, run_dbt
@@ -63,13 +71,11 @@ def marker_path(settings: Settings) -> Path:
 
 def gold_versions(spark, settings: Settings) -> dict[str, int]:
     """{table: latest Delta version} of every gold table in the lake."""
-    from delta.tables import DeltaTable
-
-    out = {}
-    for layer, table, location in lake_tables(settings):
-        if layer == "gold":
-            out[table] = DeltaTable.forPath(spark, location).history(1).collect()[0]["version"]
-    return out
+    return {
+        table: latest_version(spark, location)
+        for layer, table, location in lake_tables(settings)
+        if layer == "gold"
+    }
 
 
 def _remove_table(spark, settings: Settings, table: str) -> None:
@@ -115,16 +121,63 @@ def missing_sources(spark, settings: Settings) -> list[str]:
     return sorted(c.name for c in all_contracts(settings.contract_dir) if c.name not in present)
 
 
-def build_args(select: Sequence[str], missing: Sequence[str]) -> list[str]:
-    """`dbt build` of `select` (everything when empty) without what depends on `missing`."""
+AS_OF_RUN_DATE = "as_of_run_date"  # the dbt tag of models computed on the run date
+
+
+def run_dates_path(settings: Settings) -> Path:
+    return settings.home / "gold_audit" / "run_dates.json"
+
+
+def published_run_dates(settings: Settings) -> dict[str, list[str]]:
+    """{run date (`YYYY-MM-DD`): the selections (`_selection`) published for it}."""
+    path = run_dates_path(settings)
+    return json.loads(path.read_text("utf-8")) if path.is_file() else {}
+
+
+def _selection(select: Sequence[str]) -> str:
+    return " ".join(sorted(select)) or "all"
+
+
+def _record_run_date(settings: Settings, run_date: str, select: Sequence[str]) -> None:
+    dates = published_run_dates(settings)
+    done = dates.setdefault(run_date, [])
+    if _selection(select) in done:
+        return
+    done.append(_selection(select))
+    path = run_dates_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(dates, sort_keys=True, indent=1), "utf-8")
+    tmp.replace(path)  # atomic, like the marker
+
+
+def kept_as_of(settings: Settings, run_date: str, select: Sequence[str] = ()) -> str | None:
+    """The newer published run date that makes a re-run of `run_date` keep its run-date
+    models, or None. Only a selection already published for `run_date` is kept: one that
+    never was (it failed that day, say) is computed now, even after a later date."""
+    dates = published_run_dates(settings)
+    newest = max(dates, default=None)
+    if newest is None or newest <= run_date:
+        return None
+    return newest if _selection(select) in dates.get(run_date, []) else None
+
+
+def build_args(
+    select: Sequence[str], missing: Sequence[str], keep_as_of: bool = False
+) -> list[str]:
+    """`dbt build` of `select` (everything when empty) without what depends on `missing`, and,
+    with `keep_as_of`, without the models computed on the run date and their descendants."""
     args = ["build"]
     if select:
         # `buildable`: a test runs when all its parents are selected or upstream of the
         # selection. dbt's default (`eager`) would run the actions -> catalog relationships test
         # with the catalog's part, before the actions mart exists.
         args += ["--select", *select, "--indirect-selection", "buildable"]
-    if missing:
-        args += ["--exclude", *(f"source:silver.{name}+" for name in missing)]
+    exclude = [f"source:silver.{name}+" for name in missing]
+    if keep_as_of:
+        exclude.append(f"tag:{AS_OF_RUN_DATE}+")
+    if exclude:
+        args += ["--exclude", *exclude]
     return args
 
 
@@ -133,11 +186,13 @@ def build_and_publish(
     run_date: str,
     select: Sequence[str] = (),
     vars: Mapping[str, Any] | None = None,
+    recompute_past: bool = False,
 ) -> dict[str, Any]:
     """Build, test and publish the gold models of `select` (dbt selectors; all when empty).
 
     Returns {"published": {table: version}, "skipped_sources": [...] (no silver table),
-    "held_by_gate": [...] (failed the gate on `run_date`), "recovered": {...}}.
+    "held_by_gate": [...] (failed the gate on `run_date`), "recovered": {...},
+    "kept_as_of": the newer run date whose run-date models were kept, or None}.
     Raises GoldNotPublished (gold as it was before) when a model or a test fails.
     """
     spark = get_spark(settings)
@@ -150,6 +205,16 @@ def build_and_publish(
         log.warning(
             "gold: %s failed the quality gate on %s; their marts are skipped", held, run_date
         )
+    newest = None if recompute_past else kept_as_of(settings, run_date, select)
+    keep_as_of = newest is not None
+    if keep_as_of:
+        log.warning(
+            "gold: %s is older than the newest published run date %s; the models computed "
+            "on the run date (tag %s) are kept as published",
+            run_date,
+            newest,
+            AS_OF_RUN_DATE,
+        )
     before = gold_versions(spark, settings)
     marker = marker_path(settings)
     marker.parent.mkdir(parents=True, exist_ok=True)
@@ -158,7 +223,7 @@ def build_and_publish(
     tmp.replace(marker)  # atomic: a crash leaves the old marker or the new one, never half
     try:
         run_dbt(
-            build_args(select, [*missing, *held]),
+            build_args(select, [*missing, *held], keep_as_of),
             settings,
             vars={"run_date": run_date, **(vars or {})},
         )
@@ -167,10 +232,12 @@ def build_and_publish(
         marker.unlink()
         raise GoldNotPublished(failed, restored) from failed
     marker.unlink()
+    _record_run_date(settings, run_date, select)
     after = gold_versions(spark, settings)
     return {
         "published": {t: v for t, v in after.items() if before.get(t) != v},
         "skipped_sources": missing,
         "held_by_gate": held,
         "recovered": recovered,
+        "kept_as_of": newest,
     }

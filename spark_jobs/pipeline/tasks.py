@@ -124,15 +124,19 @@ def build_gold(run_date) -> dict:
     }
 
 
-def build_gold_part(run_date, part: str) -> dict:
+def build_gold_part(run_date, part: str, recompute_past: bool = False) -> dict:
     """`build_gold` for one part of `GOLD_PARTS` (dbt `tag:<part>`): its own write, audit and
-    publish, so a failing test in one repository does not hold back the others."""
+    publish, so a failing test in one repository does not hold back the others. A re-run of
+    a date before the newest published one keeps that date's indicators unless
+    `recompute_past` (`spark_jobs.gold.publish`)."""
     from spark_jobs.gold.publish import build_and_publish
 
     if part not in GOLD_PARTS:
         raise ValueError(f"unknown gold part {part!r}: one of {sorted(GOLD_PARTS)}")
     settings, _, day = _ctx(run_date)
-    return build_and_publish(settings, day.isoformat(), select=[f"tag:{part}"])
+    return build_and_publish(
+        settings, day.isoformat(), select=[f"tag:{part}"], recompute_past=recompute_past
+    )
 
 
 def export_national(run_date) -> dict:
@@ -164,7 +168,7 @@ def report(run_date) -> dict:
     settings, spark, day = _ctx(run_date)
     quality_reports = build_quality_reports(spark, settings, day)
     not_delivered = missing_sources(spark, settings)
-    freshness = source_freshness(settings, not_delivered)
+    freshness = source_freshness(settings, not_delivered, day.isoformat())
     dbt_docs = publish_docs(settings, day.isoformat())
     dashboard = build_dashboard(spark, settings, day)
     q = lambda sql: spark.sql(sql).collect()  # noqa: E731

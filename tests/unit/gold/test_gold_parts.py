@@ -9,7 +9,7 @@ import re
 import yaml
 
 from spark_jobs.core.settings import Settings
-from spark_jobs.gold.publish import build_args
+from spark_jobs.gold.publish import _record_run_date, build_args, kept_as_of, published_run_dates
 from spark_jobs.pipeline.gold_parts import GOLD_PARTS, MODELS, SNAPSHOTS, gold_models
 from spark_jobs.quality.gate_record import failed_gate_sources, write_gate_record
 
@@ -88,3 +88,72 @@ def test_gate_record_is_per_run_date(tmp_path):
     assert failed_gate_sources(settings, "2024-06-29") == []
     write_gate_record(settings, "2024-06-28", [])  # a re-run that passes replaces the verdict
     assert failed_gate_sources(settings, "2024-06-28") == []
+
+
+MACRO = re.compile(r"{%-?\s*macro\s+(\w+)\(.*?{%-?\s*endmacro\s*-?%}", re.S)
+
+
+def _uses_run_date(sql: str, macros: set[str]) -> bool:
+    return "run_date()" in sql or any(f"{m}(" in sql for m in macros)
+
+
+def test_every_model_computed_on_the_run_date_is_tagged_as_of_run_date():
+    """A re-run of a past date keeps the models tagged `as_of_run_date`: a model that reads the
+    run date (directly, through a macro, or through an ephemeral model) without the tag would
+    be recomputed and change what was reported for that day."""
+    macros: set[str] = set()
+    for path in (MODELS.parent / "macros").glob("*.sql"):
+        text = path.read_text("utf-8")
+        macros |= {m.group(1) for m in MACRO.finditer(text) if "run_date()" in m.group(0)}
+    assert {"run_date", "metric_periods", "risk_window_start"} <= macros
+    macros.discard("run_date")
+    ephemeral = {
+        p.stem
+        for folder in ("staging", "intermediate")
+        for p in (MODELS / folder).rglob("*.sql")
+        if _uses_run_date(p.read_text("utf-8"), macros)
+    }
+    assert "int_items_covered_by_actions" in ephemeral
+    project = yaml.safe_load((MODELS.parent / "dbt_project.yml").read_text("utf-8"))
+    folders = project["models"]["supervision_lakehouse"]
+    tagged_folders = {
+        f
+        for f, c in folders.items()
+        if isinstance(c, dict) and "as_of_run_date" in c.get("+tags", [])
+    }
+    assert tagged_folders == {"metrics", "risk"}
+    untagged = []
+    for folder in ("marts", "metrics", "risk"):
+        for path in (MODELS / folder).rglob("*.sql"):
+            sql = path.read_text("utf-8")
+            reads = _uses_run_date(sql, macros) or bool(set(REF.findall(sql)) & ephemeral)
+            tagged = folder in tagged_folders or "'as_of_run_date'" in sql
+            if reads and not tagged:
+                untagged.append(path.stem)
+    assert untagged == []
+
+
+def test_build_args_keep_the_run_date_models_of_a_past_date():
+    assert build_args(["tag:metrics"], ["knowledge"], keep_as_of=True) == [
+        "build", "--select", "tag:metrics", "--indirect-selection", "buildable",
+        "--exclude", "source:silver.knowledge+", "tag:as_of_run_date+",
+    ]  # fmt: skip
+    assert build_args((), (), keep_as_of=True) == ["build", "--exclude", "tag:as_of_run_date+"]
+
+
+def test_a_selection_is_kept_only_for_a_date_it_was_published_for(tmp_path):
+    settings = Settings(home=tmp_path)
+    assert kept_as_of(settings, "2024-06-28", ["tag:metrics"]) is None
+    _record_run_date(settings, "2024-06-28", ["tag:metrics"])
+    _record_run_date(settings, "2024-06-28", ["tag:risk"])
+    _record_run_date(settings, "2024-06-29", ["tag:metrics"])
+    _record_run_date(settings, "2024-06-29", ["tag:metrics"])  # a re-run records nothing new
+    assert published_run_dates(settings) == {
+        "2024-06-28": ["tag:metrics", "tag:risk"], "2024-06-29": ["tag:metrics"],
+    }  # fmt: skip
+    assert kept_as_of(settings, "2024-06-28", ["tag:metrics"]) == "2024-06-29"
+    assert kept_as_of(settings, "2024-06-28", ["tag:risk"]) == "2024-06-29"
+    assert kept_as_of(settings, "2024-06-29", ["tag:metrics"]) is None  # the newest date
+    # Never published for that date (its build failed then): computed now, not kept.
+    assert kept_as_of(settings, "2024-06-28", ["tag:repository_6"]) is None
+    assert kept_as_of(settings, "2024-06-27", ["tag:metrics"]) is None

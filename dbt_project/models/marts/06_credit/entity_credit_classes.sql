@@ -5,6 +5,7 @@
 -- ASSUMPTION, no national weights): start points minus, per kind of credit record in force
 -- in gold.credit_events on the run date, points x least(records, max_events); class by the
 -- thresholds.
+{{ config(tags=['as_of_run_date']) }}  {#- computed on the run date: dbt_project.yml, metrics #}
 {%- set model = var('credit_class_model') %}
 {%- set deductions = model['deductions'] %}
 {%- set thresholds = model['thresholds'] %}
