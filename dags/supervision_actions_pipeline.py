@@ -1,7 +1,15 @@
-"""Supervision actions from bronze to the national export, whenever their bronze tables change.
+"""Supervision actions from bronze to the national export, whenever their bronze tables change,
+and once a day.
 
-Scheduled on data, not on the clock: a run starts when any ingest DAG (`ingest_<source>`, one
-per contract) publishes new rows to its bronze Asset (those DAGs are bronze's only producers).
+Scheduled on data and on the clock (`AssetOrTimeSchedule`): a run starts when any ingest DAG
+(`ingest_<source>`, one per contract) publishes new rows to its bronze Asset (those DAGs are
+bronze's only producers), and daily like the ingest DAGs (`daily`: `ds` is the day that ended),
+so a day whose feeds are all late still gets its indicators and page, and a date range can be
+backfilled with Airflow's own backfill (`airflow backfill create --dag-id
+supervision_actions_pipeline --from-date 2024-06-28 --to-date 2024-06-30`: one run per date,
+in date order; an asset-only DAG cannot be backfilled). The daily run may start before that
+day's feeds have landed: the asset-triggered runs that follow process them (tasks are
+idempotent, `max_active_runs=1` keeps the runs one after the other).
 Silver and the quality gate cover every source; gold is one task per supervision repository
 (`gold_repository_1` ... `_8`), then the cross-repository views and the metrics, each after the
 repositories whose marts it reads and each its own write-audit-publish; then the export. Thin
@@ -15,10 +23,10 @@ events (`common.assets.run_date`).
 
 from __future__ import annotations
 
-from airflow.sdk import AssetAny, Param, chain, dag, task
+from airflow.sdk import AssetAny, AssetOrTimeSchedule, Param, chain, dag, task
 
 from common.assets import NATIONAL_EXPORT, bronze_asset, gold_asset, run_date, silver_asset
-from common.defaults import DEFAULT_ARGS, START_DATE
+from common.defaults import DEFAULT_ARGS, START_DATE, daily
 from common.xcom import to_xcom
 from spark_jobs.contracts import source_contracts
 from spark_jobs.core.settings import Settings
@@ -62,7 +70,9 @@ def _gold_task(part: str):
 @dag(
     dag_id="supervision_actions_pipeline",
     description="监管行为: bronze → silver → quality gate → gold (dbt) → export",
-    schedule=AssetAny(*[bronze_asset(s) for s in ALL_SOURCES]),
+    schedule=AssetOrTimeSchedule(
+        timetable=daily(), assets=AssetAny(*[bronze_asset(s) for s in ALL_SOURCES])
+    ),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,  # one writer per Delta table (docs/pitfalls.md: S3A has no commit lock)

@@ -328,27 +328,37 @@ def _silver_figures(spark, settings: Settings, batches: DataFrame, sources: list
     most used name of each department code."""
     out: list[dict] = []
     name_counts: dict[str, Counter] = defaultdict(Counter)
+    frames = []
     for source in sources:
         t = load_table(spark, settings, "silver", source)
         if t is None or "_batch_id" not in t.columns:
             continue
         code = F.col("department_code") if "department_code" in t.columns else F.lit(None)
         name = F.col("department_name") if "department_name" in t.columns else F.lit(None)
-        b = F.broadcast(batches.where(F.col("b_source") == source))
-        counts = (
+        frames.append(
             t.select(
                 "_batch_id",
+                F.lit(source).alias("source"),
                 department_key(F.lit(source), code.cast("string")).alias("dept"),
                 name.cast("string").alias("name"),
             )
-            .join(b, F.col("_batch_id") == b["batch_id"])
-            .groupBy("day", "dept", "name")
-            .agg(F.count(F.lit(1)).alias("n"))
         )
-        for r in counts.collect():
-            out.append({"day": r.day, "source": source, "dept": r.dept, "n": r.n})
-            if r.name:
-                name_counts[r.dept][r.name] += r.n
+    if not frames:
+        return out, {}
+    # One Spark job for every source (a job per source cost about 1.5 s each).
+    rows = frames[0]
+    for frame in frames[1:]:
+        rows = rows.unionByName(frame)
+    b = F.broadcast(batches)
+    counts = (
+        rows.join(b, (F.col("_batch_id") == b["batch_id"]) & (F.col("source") == b["b_source"]))
+        .groupBy("source", "day", "dept", "name")
+        .agg(F.count(F.lit(1)).alias("n"))
+    )
+    for r in sorted(counts.collect(), key=lambda r: (r.source, r.day, r.dept or "", r.name or "")):
+        out.append({"day": r.day, "source": r.source, "dept": r.dept, "n": r.n})
+        if r.name:
+            name_counts[r.dept][r.name] += r.n
     names = {k: (c.most_common(1)[0][0], "") for k, c in name_counts.items()}
     return out, names
 

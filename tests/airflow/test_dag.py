@@ -43,14 +43,19 @@ def test_dagbag_has_no_import_errors_and_rules_hold(bag):
     assert dag.max_active_runs == 1
 
 
-def test_pipeline_is_scheduled_on_the_bronze_assets_not_the_clock(bag):
+def test_pipeline_is_scheduled_on_the_bronze_assets_and_daily_so_it_can_be_backfilled(bag):
     dag = bag.dags[PIPELINE]
+    assert type(dag.timetable).__name__ == "AssetOrTimeSchedule"
     condition = dag.timetable.asset_condition
     assert set(condition.objects) == {
         bronze_asset(d.removeprefix("ingest_")) for d in bag.dags if d.startswith("ingest_")
     }
     assert len(condition.objects) >= 18
     assert type(condition).__name__ == "AssetAny"  # any source's new rows start a run
+    # The clock is the ingest DAGs' daily data interval: `ds` is the day that ended.
+    ingest = bag.dags["ingest_supervision_items"]
+    assert dag.timetable.timetable == ingest.timetable
+    assert dag.params["recompute_past"] is False
 
 
 def test_every_table_asset_has_exactly_one_producing_task(bag):
