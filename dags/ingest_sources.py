@@ -6,7 +6,7 @@ a source is adding a contract). `ingest_<source>` has one task, `ingest_bronze`,
 `landing/<landing_dir>/<ds>/` into `bronze.<source>` and returns per-file results (status, rows,
 reason). The task's outlet is the Airflow asset of the bronze table (`common.assets`, name
 `bronze.<source>`, URI `x-lakehouse://bronze/<source>`); the ingest DAG is its only producer,
-and what comes after bronze is scheduled on these assets (`supervision_actions_pipeline.py`).
+and what comes after bronze is scheduled on these assets (`supervision_pipeline.py`).
 
 Task states (see `spark_jobs/ingest/task.py`): rows landed → success and one asset event whose
 extra holds the delivery date and counts; nothing new or no files → skipped, no asset event;

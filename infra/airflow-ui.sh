@@ -3,7 +3,7 @@
 # React UI and the REST API), the scheduler and the DAG processor, on the same Airflow home and
 # SQLite database as infra/main.sh (infra/airflow_env.sh). Every DAG starts paused, so nothing
 # runs until someone unpauses it; the UI shows the DAGs, their runs (those of main.sh included)
-# and the asset graph (ingest_<source> → bronze.<source> → supervision_actions_pipeline).
+# and the asset graph (ingest_<source> → bronze.<source> → supervision_pipeline).
 #
 #   infra/airflow-ui.sh start     start the three services, wait until healthy, print URL + login
 #   infra/airflow-ui.sh status    which services run, and the health endpoint's answer

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Backfill a date range with Airflow's own backfill (`airflow backfill create`): the scheduler runs
-# supervision_actions_pipeline once per date, oldest first and one at a time, on the Airflow home
+# supervision_pipeline once per date, oldest first and one at a time, on the Airflow home
 # and lake of infra/main.sh. Land (and ingest) the dates' files first; a date already run (by
 # main.sh, say) is run again. Re-running a date older than the newest one keeps the indicators
 # reported for it (README, "Re-running an earlier date"); --recompute-past recomputes them.
@@ -20,7 +20,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 [ -x .venv/bin/airflow ] || bash infra/setup.sh
 source infra/airflow_env.sh
-DAG=supervision_actions_pipeline
+DAG=supervision_pipeline
 FROM=${1:?usage: infra/backfill.sh FROM_DATE TO_DATE [--dry-run] [--recompute-past]}
 TO=${2:?usage: infra/backfill.sh FROM_DATE TO_DATE [--dry-run] [--recompute-past]}
 shift 2

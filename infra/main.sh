@@ -23,7 +23,7 @@ SAMPLES=${SAMPLES:-data_samples/province/landing}   # every source of the synthe
 DAYS=${DAYS:-1}
 SCALE=${SCALE:-1}
 [[ "$DAYS" =~ ^[1-9][0-9]*$ ]] || { echo "main: DAYS must be a whole number of days, got '$DAYS'"; exit 2; }
-PIPELINE=supervision_actions_pipeline
+PIPELINE=supervision_pipeline
 mkdir -p "$AIRFLOW_HOME"
 LOG=$AIRFLOW_HOME/dags-test.log
 : > "$LOG"

@@ -5,7 +5,7 @@ Reads the DAG's backfill runs in the date range from the metadata database (the 
 them; this only watches), prints one line per run as it ends and a progress line while they go,
 and exits non-zero when a run failed, naming the date and its failed tasks.
 
-    python -m spark_jobs.pipeline.backfill_watch supervision_actions_pipeline 2024-06-28 2024-06-30
+    python -m spark_jobs.pipeline.backfill_watch supervision_pipeline 2024-06-28 2024-06-30
 """
 
 from __future__ import annotations

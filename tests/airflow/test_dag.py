@@ -11,7 +11,7 @@ import pytest
 from common.assets import bronze_asset, run_date
 from spark_jobs.core.settings import REPO_ROOT
 
-PIPELINE = "supervision_actions_pipeline"
+PIPELINE = "supervision_pipeline"
 
 
 def test_dagbag_has_no_import_errors_and_rules_hold(bag):

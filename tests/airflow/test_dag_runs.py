@@ -88,7 +88,7 @@ def test_a_date_range_can_be_backfilled_with_airflows_backfill(airflow_env):
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     out = run.stdout
-    assert "dag_id = supervision_actions_pipeline" in out
+    assert "dag_id = supervision_pipeline" in out
     assert "dag_run_conf = {'recompute_past': True}" in out
     planned = [line.split("|")[1].strip() for line in out.splitlines() if "+00:00 |" in line]
     assert planned == [f"2024-06-{d} 00:00:00+00:00" for d in (28, 29, 30)]

@@ -75,13 +75,13 @@ def test_a_failed_quality_gate_names_its_sources(home):
     error = QualityGateFailed("quality gate failed for silver.supervision_actions (suite x)", None)
     error.sources = ["approvals", "supervision_actions"]  # set by pipeline.tasks.quality_gate
     # an asset-triggered run has no ds: the run date comes from the triggering events
-    context = _context("supervision_actions_pipeline", "quality_gate", error, ds=None)
+    context = _context("supervision_pipeline", "quality_gate", error, ds=None)
     context["triggering_asset_events"] = {
         "bronze.x": [SimpleNamespace(extra={"delivery_date": "2024-06-27"})]
     }
     on_failure_alert(context)
     bare = QualityGateFailed("quality gate failed for silver.supervision_items (suite y)", None)
-    on_failure_alert(_context("supervision_actions_pipeline", "quality_gate", bare))
+    on_failure_alert(_context("supervision_pipeline", "quality_gate", bare))
     first, second = read_alerts(home)
     assert first["kind"] == "quality_gate" and first["run_date"] == "2024-06-27"
     assert first["sources"] == ["approvals", "supervision_actions"]

@@ -3,7 +3,7 @@
 The script starts Airflow's API server, scheduler and DAG processor on loopback, on a new
 Airflow home inside this test's lake home (a free port, a generated password); Playwright drives
 Debian's chromium through the login page to the DAG list, which must show every DAG of `dags/`
-(the 18 `ingest_<source>` and `supervision_actions_pipeline`, read from the DAG files through
+(the 18 `ingest_<source>` and `supervision_pipeline`, read from the DAG files through
 the DagBag), and to the asset graph of `bronze.supervision_actions`, which must show the ingest
 DAG that produces it and the pipeline DAG scheduled on it. Screenshots are saved under
 `<lake home>/screenshots/airflow-ui/` (the path is printed). The servers are stopped in the
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.ui
 SCRIPT = REPO_ROOT / "infra" / "airflow-ui.sh"
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_UNAVAILABLE = REPO_ROOT / ".cache" / "browser_unavailable"  # written by infra/setup.sh
-PIPELINE = "supervision_actions_pipeline"
+PIPELINE = "supervision_pipeline"
 BRONZE = "bronze.supervision_actions"
 TIMEOUT_MS = 60_000
 

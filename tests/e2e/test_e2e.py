@@ -68,7 +68,7 @@ def test_main_job_runs_every_source_through_every_layer(runs):
     contracts = {c.name for c in all_contracts(REPO_ROOT / "schemas")}
     for source in contracts:
         assert f"main: ingest_{source} 2024-06-28 done" in out, source
-    assert "main: supervision_actions_pipeline 2024-06-28 done" in out
+    assert "main: supervision_pipeline 2024-06-28 done" in out
     assert "National export:" in out and "Data Docs:" in out and "dbt docs:" in out
     rows = runs["report1"]["rows"]
     for source in contracts:

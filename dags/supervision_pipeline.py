@@ -1,12 +1,12 @@
-"""Supervision actions from bronze to the national export, whenever their bronze tables change,
-and once a day.
+"""Every source from bronze to the national export (named supervision_actions_pipeline until it
+grew past the actions), whenever a bronze table changes, and once a day.
 
 Scheduled on data and on the clock (`AssetOrTimeSchedule`): a run starts when any ingest DAG
 (`ingest_<source>`, one per contract) publishes new rows to its bronze Asset (those DAGs are
 bronze's only producers), and daily like the ingest DAGs (`daily`: `ds` is the day that ended),
 so a day whose feeds are all late still gets its indicators and page, and a date range can be
 backfilled with Airflow's own backfill (`airflow backfill create --dag-id
-supervision_actions_pipeline --from-date 2024-06-28 --to-date 2024-06-30`: one run per date,
+supervision_pipeline --from-date 2024-06-28 --to-date 2024-06-30`: one run per date,
 in date order; an asset-only DAG cannot be backfilled). The daily run may start before that
 day's feeds have landed: the asset-triggered runs that follow process them (tasks are
 idempotent, `max_active_runs=1` keeps the runs one after the other).
@@ -68,8 +68,8 @@ def _gold_task(part: str):
 
 
 @dag(
-    dag_id="supervision_actions_pipeline",
-    description="监管行为: bronze → silver → quality gate → gold (dbt) → export",
+    dag_id="supervision_pipeline",
+    description="互联网+监管: bronze → silver → quality gate → gold (dbt) → metrics, risk → export",
     schedule=AssetOrTimeSchedule(
         timetable=daily(), assets=AssetAny(*[bronze_asset(s) for s in ALL_SOURCES])
     ),
@@ -84,7 +84,7 @@ def _gold_task(part: str):
     params={"recompute_past": Param(False, type="boolean")},
     doc_md=__doc__,
 )
-def supervision_actions_pipeline():
+def supervision_pipeline():
     before = [
         task(task_id=name, outlets=outlets)(_pipeline_task(name))()
         for name, outlets in BEFORE_GOLD.items()
@@ -106,4 +106,4 @@ def supervision_actions_pipeline():
     chain(*after)
 
 
-supervision_actions_pipeline()
+supervision_pipeline()
