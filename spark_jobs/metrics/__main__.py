@@ -11,7 +11,7 @@ import sys
 
 from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
-from spark_jobs.metrics.trail import EVENT_MEASURES, render, trail
+from spark_jobs.metrics.trail import EVENT_MEASURES, PERIOD_GRAINS, render, trail
 
 
 def main(argv: list[str]) -> int:
@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
     who.add_argument("--department", help="department code")
     who.add_argument("--region", help="GB/T 2260 division code")
     p.add_argument("--collection", action="store_true", help="gold.collection_indicators")
-    p.add_argument("--period", default="year_to_date", choices=("month", "year_to_date"))
+    p.add_argument("--period", default="year_to_date", choices=PERIOD_GRAINS)
     p.add_argument("--period-start", help="first day of the month (default: the latest)")
     p.add_argument("--limit", type=int, default=50, help="rows printed (default 50)")
     args = parser.parse_args(argv)

@@ -26,6 +26,7 @@ EVENT_MEASURES = (
 # supervision_volume's denominator is items in force x months (not rows): only its numerator
 # is rows; every other measure counts its rows in the denominator.
 NUMERATOR_ONLY = ("supervision_volume",)
+PERIOD_GRAINS = ("year_to_date", "month")  # the grains of the indicator tables
 VALUE_TABLES = {
     "evaluation": "gold.evaluation_indicators",
     "collection": "gold.collection_indicators",
@@ -128,8 +129,15 @@ def trail(
         raise ValueError(
             f"no row trail for indicator {indicator!r}: one of {', '.join(EVENT_MEASURES)}"
         )
-    if not code.isalnum() or (period_start and not date.fromisoformat(period_start)):
+    if not code.isalnum():
         raise ValueError(f"not a subject code: {code!r}")
+    if period_grain not in PERIOD_GRAINS:
+        raise ValueError(
+            f"not a period grain: {period_grain!r} (one of {', '.join(PERIOD_GRAINS)})"
+        )
+    if period_start is not None:
+        date.fromisoformat(period_start)  # ValueError: Invalid isoformat string: '...'
+    # The code, grain and dates are checked above: they go into the SQL below as literals.
     kind = "collection" if subject_type == "collection" else "evaluation"
     subject = "department" if kind == "collection" else subject_type
     value = indicator_value(
