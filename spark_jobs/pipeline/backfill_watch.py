@@ -18,6 +18,9 @@ from spark_jobs.pipeline.dag_runs import BAD_TASK_STATES, _task_states
 
 FINISHED = {"success", "failed"}
 NO_RUNS_GRACE = 60  # seconds: `backfill create` has returned, so its runs are in the database
+# seconds to wait, after the last run, for the scheduler to mark the backfill complete (it checks
+# on a timer); stopping it earlier leaves "Backfill in progress" in the UI
+COMPLETE_GRACE = 120
 
 
 def backfill_runs(dag_id: str, first: date, last: date) -> list[dict]:
@@ -42,6 +45,33 @@ def backfill_runs(dag_id: str, first: date, last: date) -> list[dict]:
             value = str(getattr(state, "value", state) or "queued")
             newest[day] = {"date": day, "run_id": run_id, "state": value}
     return [newest[d] for d in sorted(newest)]
+
+
+def open_backfills(dag_id: str) -> int:
+    """Backfills of `dag_id` the scheduler has not marked complete yet."""
+    from airflow.models.backfill import Backfill
+    from airflow.utils.session import create_session
+    from sqlalchemy import func, select
+
+    with create_session() as session:
+        query = select(func.count()).where(
+            Backfill.dag_id == dag_id, Backfill.completed_at.is_(None)
+        )
+        return int(session.execute(query).scalar_one())
+
+
+def _wait_until_complete(dag_id: str, poll: float) -> None:
+    waited = 0.0
+    while open_backfills(dag_id):
+        if waited >= COMPLETE_GRACE:
+            print(
+                f"backfill: runs done, but the scheduler has not marked the backfill complete "
+                f"after {int(waited)} s (the UI may still say 'Backfill in progress')",
+                flush=True,
+            )
+            return
+        time.sleep(poll)
+        waited += poll
 
 
 def _tasks_done(dag_id: str, run_id: str) -> str:
@@ -78,6 +108,7 @@ def watch(dag_id: str, first: date, last: date, poll: float = 15.0, timeout: flo
             print(f"{line} [{elapsed} s so far]", flush=True)
             last_line = line
         if runs and done == len(runs):
+            _wait_until_complete(dag_id, poll)
             failed_days = [str(r["date"]) for r in runs if r["state"] != "success"]
             if failed_days:
                 print(f"backfill: failed for {', '.join(failed_days)}", flush=True)

@@ -30,6 +30,7 @@ def _script(monkeypatch, polls: list[list[tuple[date, str]]], failed_tasks=()):
         bw, "_task_states", lambda dag_id, run_id: dict.fromkeys(failed_tasks, "failed")
     )
     monkeypatch.setattr(bw.time, "sleep", lambda s: None)
+    monkeypatch.setattr(bw, "open_backfills", lambda dag_id: 0)
 
 
 def test_each_run_is_reported_as_it_ends_and_success_exits_zero(monkeypatch, capsys):
@@ -63,3 +64,14 @@ def test_no_backfill_run_at_all_is_an_error_not_an_endless_wait(monkeypatch, cap
     assert "no backfill run of supervision_pipeline between 2024-06-28 and 2024-06-29" in (
         capsys.readouterr().out
     )
+
+
+def test_the_watch_waits_for_the_scheduler_to_mark_the_backfill_complete(monkeypatch, capsys):
+    _script(monkeypatch, [[(D1, "success")]])
+    still_open = iter([1, 1, 0])
+    monkeypatch.setattr(bw, "open_backfills", lambda dag_id: next(still_open))
+    assert bw.watch("supervision_pipeline", D1, D1) == 0
+    assert next(still_open, "drained") == "drained"  # asked until the scheduler had marked it
+    monkeypatch.setattr(bw, "open_backfills", lambda dag_id: 1)
+    assert bw.watch("supervision_pipeline", D1, D1) == 0  # the runs succeeded: a note only
+    assert "has not marked the backfill complete after 120 s" in capsys.readouterr().out
