@@ -51,6 +51,8 @@ def coverage_and_grades(spark, day: str, subject_type: str) -> list[dict]:
     """Each department or region on the run date with its coverage (items in force, covered,
     rate, targets met) and its evaluation score and grade. A subject graded without catalog
     items of its own (or with coverage but no grade) is shown with the other half empty."""
+    if subject_type not in ("department", "region"):  # it goes into the SQL as a literal
+        raise ValueError(f"subject_type must be department or region, not {subject_type!r}")
     where = (
         f"run_date = DATE'{day}' AND period_grain = '{PERIOD}' AND subject_type = '{subject_type}'"
     )

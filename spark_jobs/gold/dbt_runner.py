@@ -88,7 +88,7 @@ def _split_vars(args: list[str]) -> tuple[list[str], dict[str, Any]]:
     given: dict[str, Any] = {}
     tokens = iter(args)
     for token in tokens:
-        if token == "--vars" or token.startswith("--vars="):
+        if token == "--vars" or token.startswith("--vars="):  # noqa: S105 - not a password
             text = token.partition("=")[2] if "=" in token else next(tokens, "")
             value = yaml.safe_load(text) if text.strip() else {}
             if not isinstance(value, dict):

@@ -87,7 +87,7 @@ def indicator_value(
     )
     start = f" AND period_start = DATE'{period_start}'" if period_start else ""
     rows = spark.sql(
-        f"SELECT period_start, period_end, numerator, denominator FROM {VALUE_TABLES[kind]} "
+        f"SELECT period_start, period_end, numerator, denominator FROM {VALUE_TABLES[kind]} "  # noqa: S608 - checked in trail()
         f"WHERE run_date = DATE'{run_date}' AND indicator = '{indicator}' AND {subject} "
         f"AND period_grain = '{period_grain}'{start} ORDER BY period_start DESC LIMIT 1"
     ).collect()
@@ -129,6 +129,10 @@ def trail(
         raise ValueError(
             f"no row trail for indicator {indicator!r}: one of {', '.join(EVENT_MEASURES)}"
         )
+    if subject_type not in ("department", "region", "collection"):
+        raise ValueError(
+            f"subject_type must be department, region or collection, not {subject_type!r}"
+        )
     if not code.isalnum():
         raise ValueError(f"not a subject code: {code!r}")
     if period_grain not in PERIOD_GRAINS:
@@ -145,7 +149,7 @@ def trail(
     )
     first, last = value["period_start"], value["period_end"]
     events = spark.sql(
-        "SELECT hit, event_date, source_table, source_key FROM gold.indicator_events "
+        "SELECT hit, event_date, source_table, source_key FROM gold.indicator_events "  # noqa: S608 - checked above
         f"WHERE measure = '{indicator}' AND event_date BETWEEN DATE'{first}' AND DATE'{last}' "
         f"AND {_subject_filter(subject, code)} ORDER BY source_table, source_key"
     ).collect()

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.quick
     ("kwargs", "message"),
     [
         ({"code": "31' OR '1'='1"}, "not a subject code"),
+        ({"subject_type": "x' OR '1'='1"}, "subject_type must be department, region or coll"),
         ({"period_grain": "week"}, "not a period grain: 'week' \\(one of year_to_date, month\\)"),
         ({"period_start": "2024-13-01"}, "month must be in 1..12"),
         ({"period_start": "June"}, "Invalid isoformat string: 'June'"),
