@@ -28,6 +28,11 @@ class Storage:
     def read_bytes(self, key: str) -> bytes:
         raise NotImplementedError
 
+    def refusal(self, key: str) -> str | None:
+        """Why the file at `key` must not be read, or None. Object stores have nothing to
+        refuse; LocalStorage refuses symbolic links."""
+        return None
+
     def write_bytes(self, key: str, data: bytes) -> None:
         raise NotImplementedError
 
@@ -60,6 +65,18 @@ class LocalStorage(Storage):
 
     def read_bytes(self, key: str) -> bytes:
         return self._path(key).read_bytes()
+
+    def refusal(self, key: str) -> str | None:
+        """A symbolic link anywhere under the root (the file or a folder above it): whatever it
+        points at (another department's folder, /etc) was not delivered to this one."""
+        path = self.root
+        for part in Path(key).parts:
+            path = path / part
+            if path.is_symlink():
+                return (
+                    f"{path.relative_to(self.root)} is a symbolic link: only regular files are read"
+                )
+        return None
 
     def write_bytes(self, key: str, data: bytes) -> None:
         """Write to a temporary name, then rename: readers never see half a file."""

@@ -15,12 +15,18 @@ page file's. An incomplete or unreadable dump is rejected whole: every page file
 missing page may arrive). A dump is ingested once: once its pages are in bronze, a page file
 that is new or changed under that dump name is rejected (deliver a corrected dump under a new
 dump name); the same pages under another dump name are `skipped_duplicate`.
+
+Some files are refused before they are read, each recorded as `rejected` with its reason
+(`landing_refusal`): a name with whitespace, a control character, a backslash or `..` (shell
+scripts, the national upload and operators' tools mis-handle them, and `..` reads as a path
+escape), and, on local disk, a symbolic link (what it points at was not delivered here).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -132,7 +138,9 @@ def _append(spark, settings: Settings, contract: Contract, table: pa.Table, sha:
     register_table(spark, "bronze", contract.name, path)
 
 
-def _base(contract: Contract, key: str, sha: str, batch_id: str, delivery_date: date) -> dict:
+def _base(
+    contract: Contract, key: str, sha: str | None, batch_id: str | None, delivery_date: date
+) -> dict:
     return {
         "source": contract.name,
         "source_file": key,
@@ -143,11 +151,32 @@ def _base(contract: Contract, key: str, sha: str, batch_id: str, delivery_date: 
     }
 
 
+# what a landing key must not hold, with the words the refusal uses
+_BAD_NAME = (
+    (re.compile(r"\.\."), "'..'"),
+    (re.compile(r"[\x00-\x1f\x7f]"), "a control character"),
+    (re.compile(r"\s"), "whitespace"),
+    (re.compile(r"\\"), "a backslash"),
+)
+
+
+def landing_refusal(storage: Storage, key: str) -> str | None:
+    """Why the landing file `key` (`<source>/<date>/<name>`) is refused unread, or None."""
+    for pattern, what in _BAD_NAME:
+        if pattern.search(key):
+            return (
+                f"{key!r}: file name refused: it contains {what}; deliver it again under a "
+                "name without whitespace, control characters, backslashes or '..'"
+            )
+    problem = storage.refusal(f"landing/{key}")
+    return f"{key}: refused: {problem.removeprefix('landing/')}" if problem else None
+
+
 def _reject(
     contract: Contract,
     key: str,
-    sha: str,
-    batch_id: str,
+    sha: str | None,
+    batch_id: str | None,
     delivery_date: date,
     reason: str,
     ops_rows: list[dict],
@@ -347,6 +376,11 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
     results: list[FileResult] = []
     ops_rows: list[dict] = []
     progress = Progress(contract.name, len(keys))
+    refused = {k: reason for k in keys if (reason := landing_refusal(storage, k))}
+    for key, reason in refused.items():  # recorded, never read (no content hash, no batch)
+        results.append(_reject(contract, key, None, None, delivery_date, reason, ops_rows))
+        progress.done(results[-1])
+    keys = [k for k in keys if k not in refused]
     if contract.format == "json_pages":
         # a dump is the page files `<dump>_p<NNNN>.json` of one folder; any other file is stray
         units: dict[tuple[str, str | None], list[str]] = {}

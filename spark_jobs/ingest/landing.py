@@ -15,12 +15,16 @@ from spark_jobs.core.storage import MinioStorage, Storage
 
 
 def stage_landing(settings: Settings, folder: Path) -> list[str]:
-    """Copy every file under `folder` into the run's landing zone; return the keys written."""
+    """Copy every file under `folder` into the run's landing zone; return the keys written.
+    A symbolic link is not followed (its target was not delivered): it is named on stderr."""
     storage = Storage.for_settings(settings)
     if isinstance(storage, MinioStorage):
         storage.ensure_bucket()
     keys = []
     for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        if path.is_symlink():
+            print(f"landing: {path} is a symbolic link: not copied", file=sys.stderr)
+            continue
         key = f"landing/{path.relative_to(folder).as_posix()}"
         storage.write_bytes(key, path.read_bytes())
         keys.append(key)

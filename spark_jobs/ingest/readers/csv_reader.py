@@ -15,7 +15,18 @@ import io
 import pyarrow as pa
 
 from spark_jobs.contracts import Contract
-from spark_jobs.ingest.readers.common import FileRejected, Rows, decode, require_content
+from spark_jobs.ingest.readers.common import (
+    MAX_FIELD_CHARS,
+    FileRejected,
+    Rows,
+    decode,
+    duplicate_headers,
+    require_content,
+)
+
+# The csv module stops the whole file at its field limit (131072 by default); lift it so that
+# an overlong value costs only its row (Rows.add flags values over MAX_FIELD_CHARS).
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 30, MAX_FIELD_CHARS))
 
 # A line appended after the text: it comes back as its own record unless the file ends inside
 # a quoted field, which swallows it. Noncharacters, so no delivery contains it.
@@ -34,6 +45,7 @@ def read_csv(contract: Contract, data: bytes, source_file: str) -> pa.Table:
     missing = [f"{f.header} ({f.name})" for f in contract.fields if f.header not in header]
     if missing:
         raise FileRejected(f"{source_file}: header lacks column(s) {', '.join(missing)}")
+    duplicate_headers(contract, header, source_file)
     by_header = contract.headers
     positions = {by_header[h]: i for i, h in enumerate(header) if h in by_header}
     rows = Rows(contract)

@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pyarrow as pa
 
 from spark_jobs.contracts import Contract
-from spark_jobs.ingest.readers.common import FileRejected, Rows, require_content
+from spark_jobs.ingest.readers.common import FileRejected, Rows, duplicate_headers, require_content
 
 XLSX_HEADER_SEARCH = 10  # rows (title rows above the header) searched for the header row
 
@@ -109,6 +109,7 @@ def _read_sheet(contract: Contract, sheet, source_file: str) -> pa.Table:
     header_at, header_values = _header_row(contract, sheet, rows, source_file)
     header = [(v or "").strip() for v in header_values]
     width = max(i for i, h in enumerate(header) if h) + 1
+    duplicate_headers(contract, header, source_file)
     positions = {contract.headers[h]: i for i, h in enumerate(header) if h in contract.headers}
     out = Rows(contract)
     for n, values in rows:  # the rows after the header row

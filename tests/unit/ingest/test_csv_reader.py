@@ -84,3 +84,40 @@ def test_csv_utf8_bom_header(yaml_dir):
     contract = contract_from(yaml_dir, CSV_YAML.replace("gb18030", "utf-8-sig"))
     table = read_csv(contract, "\ufeff名称,编码,金额\n甲,0001,1\n".encode("utf-8"), "f.csv")
     assert table.column("code").to_pylist() == ["0001"]
+
+
+def test_csv_overlong_value_and_nul_cost_only_their_row(csv_contract):
+    """Python's csv would stop the whole file at a 131072-character field; the row is flagged
+    instead and the value not kept. A NUL character is kept but flagged with its position."""
+    from spark_jobs.ingest.readers.common import MAX_FIELD_CHARS
+
+    long = "长" * (MAX_FIELD_CHARS + 1)
+    data = f"编码,名称,金额\n0001,{long},1\n0002,乙\x00丙,2\n0003,丁,3\n".encode("gbk")
+    table = read_csv(csv_contract, data, "f.csv")
+    assert table.column("code").to_pylist() == ["0001", "0002", "0003"]
+    assert table.column("name").to_pylist() == [None, "乙\x00丙", "丁"]
+    assert table.column("_parse_error").to_pylist() == [
+        f"field 名称 (name) is {MAX_FIELD_CHARS + 1} characters long, over {MAX_FIELD_CHARS}: "
+        "not kept",
+        "field 名称 (name) holds a NUL character at position 2",
+        None,
+    ]
+
+
+def test_csv_value_problems_add_to_a_short_row_error(csv_contract):
+    data = "编码,名称,金额\n0\x001,甲\n".encode("gbk")
+    assert read_csv(csv_contract, data, "f.csv").column("_parse_error").to_pylist() == [
+        "row has 2 fields, header has 3"  # the short row's values are not read at all
+    ]
+
+
+def test_csv_a_contract_column_twice_in_the_header_is_rejected(csv_contract):
+    with pytest.raises(FileRejected) as err:
+        read_csv(csv_contract, "编码,名称,金额,名称\n1,甲,2,乙\n".encode("gbk"), "f.csv")
+    assert str(err.value) == (
+        "f.csv: header has column 名称 (name) 2 times (columns 2, 4): which one holds the "
+        "values is unknown"
+    )
+    # a repeated column the contract does not read is ignored
+    table = read_csv(csv_contract, "编码,名称,金额,备注,备注\n1,甲,2,x,y\n".encode("gbk"), "f.csv")
+    assert table.column("name").to_pylist() == ["甲"]

@@ -117,3 +117,10 @@ def test_xlsx_named_sheet(xlsx_contract, yaml_dir):
 def test_xlsx_unreadable_files(xlsx_contract, data, message):
     with pytest.raises(FileRejected, match=message):
         read_xlsx(xlsx_contract, data, "f.xlsx")
+
+
+def test_xlsx_a_contract_column_twice_in_the_header_is_rejected(xlsx_contract):
+    header = [f.header for f in xlsx_contract.fields]
+    data = _xlsx([[*header, header[0]], ["1"] * (len(header) + 1)])
+    with pytest.raises(FileRejected, match=rf"f.xlsx: header has column {header[0]} \("):
+        read_xlsx(xlsx_contract, data, "f.xlsx")
