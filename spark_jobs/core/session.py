@@ -2,6 +2,12 @@
 
 Delta, the local jars, S3A and the catalog implementation are configured here and nowhere else;
 which tables the catalog names is `catalog.py`'s job.
+
+Credentials never go into the launch configuration: PySpark starts the JVM with every builder
+setting as a `--conf key=value` argument of spark-submit, and a process's arguments are
+readable by every user of the machine (`ps`, /proc/<pid>/cmdline). The MinIO keys are set on
+the running session's Hadoop configuration instead (`s3a_credentials`), before anything reads
+s3a://; `infra/spark-sql` passes them in a private properties file.
 """
 
 from __future__ import annotations
@@ -72,20 +78,27 @@ def s3a_conf(settings: Settings) -> dict[str, str]:
             settings.minio_endpoint.startswith("https") and "true"
         )
         or "false",
-        "spark.hadoop.fs.s3a.access.key": settings.minio_access_key,
-        "spark.hadoop.fs.s3a.secret.key": settings.minio_secret_key,
         "spark.hadoop.fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
         "spark.hadoop.fs.s3a.change.detection.mode": "none",
         "spark.hadoop.fs.s3a.fast.upload": "true",
     }
 
 
+def s3a_credentials(settings: Settings) -> dict[str, str]:
+    """The MinIO keys, kept out of `spark_conf` (see the module docstring)."""
+    return {
+        "spark.hadoop.fs.s3a.access.key": settings.minio_access_key,
+        "spark.hadoop.fs.s3a.secret.key": settings.minio_secret_key,
+    }
+
+
 def apply_storage_conf(spark, settings: Settings) -> None:
-    """Point an existing session at the settings' storage (tests switch to MinIO mid-run)."""
+    """Point a running session at the settings' storage, credentials included: every new
+    session (get_spark), and tests that switch to MinIO mid-run."""
     if settings.mode != "minio":
         return
     hconf = spark.sparkContext._jsc.hadoopConfiguration()
-    for key, value in s3a_conf(settings).items():
+    for key, value in {**s3a_conf(settings), **s3a_credentials(settings)}.items():
         hconf.set(key.removeprefix("spark.hadoop."), value)
 
 
@@ -109,17 +122,21 @@ def get_spark(settings: Settings | None = None, register: bool = True):
         spark.sparkContext.pythonExec = sys.executable
     else:
         spark = active
-        apply_storage_conf(spark, settings)
+    apply_storage_conf(spark, settings)
     if register:
         register_lake_tables(spark, settings)
     return spark
 
 
 def main(argv: list[str]) -> int:
-    """`python -m spark_jobs.core.session conf|init-sql`: used by infra/spark-sql."""
+    """`python -m spark_jobs.core.session conf|init-sql`: used by infra/spark-sql, which
+    writes `conf` (credentials included, in minio mode) to a file only its user can read."""
     settings = Settings.from_env()
     if argv[:1] == ["conf"]:
-        for key, value in spark_conf(settings).items():
+        conf = spark_conf(settings)
+        if settings.mode == "minio":
+            conf.update(s3a_credentials(settings))
+        for key, value in conf.items():
             if key not in ("spark.sql.catalogImplementation", "spark.master"):
                 print(f"{key}={value}")
         return 0
