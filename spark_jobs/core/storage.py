@@ -19,6 +19,11 @@ from spark_jobs.core.settings import Settings
 MANIFEST = "manifest.json"
 
 
+class StorageUnavailable(RuntimeError):
+    """MinIO cannot be used: down, unreachable, or refusing the keys. One line that names the
+    endpoint and what to fix, instead of S3A's minutes of retries and a Java stack trace."""
+
+
 class Storage:
     """The few operations the pipeline needs; see LocalStorage and MinioStorage."""
 
@@ -121,6 +126,9 @@ class MinioStorage(Storage):
 
         url = urlparse(settings.minio_endpoint)
         self.bucket = settings.minio_bucket
+        self.settings = settings
+        self.endpoint, self.netloc = settings.minio_endpoint, url.netloc
+        self.secure, self.region = url.scheme == "https", settings.minio_region
         self.client = Minio(
             url.netloc,
             access_key=settings.minio_access_key,
@@ -128,6 +136,51 @@ class MinioStorage(Storage):
             secure=url.scheme == "https",
             region=settings.minio_region,
         )
+
+    def check(self) -> None:
+        """Raise StorageUnavailable unless the endpoint answers and accepts the keys (a bucket
+        that does not exist yet is fine: the landing upload creates it). A listing, not a
+        HEAD: only a response with a body says which key is wrong. Seconds, not minutes: a
+        client of its own with short timeouts and two retries."""
+        import urllib3
+        from minio import Minio
+        from minio.error import S3Error
+
+        probe = Minio(
+            self.netloc,
+            access_key=self.settings.minio_access_key,
+            secret_key=self.settings.minio_secret_key,
+            secure=self.secure,
+            region=self.region,
+            http_client=urllib3.PoolManager(
+                timeout=urllib3.Timeout(connect=5, read=20),
+                retries=urllib3.Retry(
+                    total=2, backoff_factor=0.5, status_forcelist=[502, 503, 504]
+                ),
+            ),
+        )
+        where = f"MinIO at {self.endpoint}"
+        try:
+            next(iter(probe.list_objects(self.bucket, prefix="landing/")), None)
+        except S3Error as exc:
+            if exc.code == "NoSuchBucket":
+                return
+            known = {
+                "InvalidAccessKeyId": "does not know the access key in LAKEHOUSE_MINIO_ACCESS_KEY",
+                "SignatureDoesNotMatch": (
+                    "refuses LAKEHOUSE_MINIO_SECRET_KEY (it does not match the access key)"
+                ),
+                "AccessDenied": f"denies these keys access to bucket {self.bucket}",
+            }
+            what = known.get(exc.code or "", f"answered {exc.code}: {exc.message}")
+            raise StorageUnavailable(f"{where} {what}") from None
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            reason = str(getattr(exc, "reason", None) or exc)
+            reason = reason.split("new connection: ")[-1]  # "[Errno 111] Connection refused"
+            raise StorageUnavailable(
+                f"{where} is not reachable ({reason}): start it (infra/minio.sh start) or "
+                "correct LAKEHOUSE_MINIO_ENDPOINT"
+            ) from None
 
     def ensure_bucket(self) -> None:
         if not self.client.bucket_exists(self.bucket):

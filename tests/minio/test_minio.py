@@ -94,3 +94,44 @@ def test_delta_table_on_minio_writes_reads_and_keeps_history(
     ]
     assert f"lake/silver/t/_delta_log/{0:020d}.json" in keys
     assert f"lake/silver/t/_delta_log/{1:020d}.json" in keys
+
+
+def test_unusable_minio_is_one_clear_line_naming_the_endpoint(minio_server, base_settings):
+    """Down before start, or wrong keys: before the JVM starts, one line that names the
+    endpoint and what to fix (S3A alone retried for 2.5 minutes, then printed a Java trace)."""
+    import dataclasses
+    import socket
+
+    from spark_jobs.core.session import get_spark
+    from spark_jobs.core.storage import MinioStorage, StorageUnavailable
+
+    good = minio_server.settings(base_settings, bucket="not-created-yet")
+    MinioStorage(good).check()  # a bucket that does not exist yet is fine
+
+    where = f"MinIO at {minio_server.endpoint}"
+    cases = {
+        "minio_secret_key": (
+            "wrong-secret-key",
+            f"{where} refuses LAKEHOUSE_MINIO_SECRET_KEY (it does not match the access key)",
+        ),
+        "minio_access_key": (
+            "nobody",
+            f"{where} does not know the access key in LAKEHOUSE_MINIO_ACCESS_KEY",
+        ),
+    }
+    for field, (value, message) in cases.items():
+        bad = dataclasses.replace(good, **{field: value})
+        with pytest.raises(StorageUnavailable) as err:
+            get_spark(bad)  # the check runs first, whether or not a session is up
+        assert str(err.value) == message
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    down = dataclasses.replace(good, minio_endpoint=f"http://127.0.0.1:{port}")
+    with pytest.raises(StorageUnavailable) as err:
+        MinioStorage(down).check()
+    assert str(err.value) == (
+        f"MinIO at http://127.0.0.1:{port} is not reachable ([Errno 111] Connection refused): "
+        "start it (infra/minio.sh start) or correct LAKEHOUSE_MINIO_ENDPOINT"
+    )
