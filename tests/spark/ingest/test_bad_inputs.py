@@ -8,6 +8,8 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from spark_jobs.contracts import get_contract
 from spark_jobs.core.storage import Storage
 from spark_jobs.ingest import bronze
@@ -17,6 +19,9 @@ from tests.synthetic import DEMO, SCHEMAS
 ACTIONS = get_contract("supervision_actions", SCHEMAS)
 DAY = date(2024, 6, 28)
 FOLDER = f"supervision_actions/{DAY}"
+# about 30 s (seven files, five Delta commits): left out of the quick tier, run in CI
+pytestmark = pytest.mark.slow
+
 GOOD = DEMO / "landing" / FOLDER / "supervision_actions_31_2024-06-28.csv"
 
 
