@@ -122,19 +122,23 @@ class MinioStorage(Storage):
     """A bucket through the minio SDK. Object stores have no rename: see `publish`."""
 
     def __init__(self, settings: Settings):
+        self.settings = settings
+        self.bucket = settings.minio_bucket
+        self.client = self._client()
+
+    def _client(self, http_client=None):
+        """An SDK client for the settings' endpoint and keys (`http_client`: the SDK's default
+        pool, with its retries, unless given)."""
         from minio import Minio
 
-        url = urlparse(settings.minio_endpoint)
-        self.bucket = settings.minio_bucket
-        self.settings = settings
-        self.endpoint, self.netloc = settings.minio_endpoint, url.netloc
-        self.secure, self.region = url.scheme == "https", settings.minio_region
-        self.client = Minio(
+        url = urlparse(self.settings.minio_endpoint)
+        return Minio(
             url.netloc,
-            access_key=settings.minio_access_key,
-            secret_key=settings.minio_secret_key,
+            access_key=self.settings.minio_access_key,
+            secret_key=self.settings.minio_secret_key,
             secure=url.scheme == "https",
-            region=settings.minio_region,
+            region=self.settings.minio_region,
+            http_client=http_client,
         )
 
     def check(self) -> None:
@@ -143,23 +147,17 @@ class MinioStorage(Storage):
         HEAD: only a response with a body says which key is wrong. Seconds, not minutes: a
         client of its own with short timeouts and two retries."""
         import urllib3
-        from minio import Minio
         from minio.error import S3Error
 
-        probe = Minio(
-            self.netloc,
-            access_key=self.settings.minio_access_key,
-            secret_key=self.settings.minio_secret_key,
-            secure=self.secure,
-            region=self.region,
-            http_client=urllib3.PoolManager(
+        probe = self._client(
+            urllib3.PoolManager(
                 timeout=urllib3.Timeout(connect=5, read=20),
                 retries=urllib3.Retry(
                     total=2, backoff_factor=0.5, status_forcelist=[502, 503, 504]
                 ),
-            ),
+            )
         )
-        where = f"MinIO at {self.endpoint}"
+        where = f"MinIO at {self.settings.minio_endpoint}"
         try:
             next(iter(probe.list_objects(self.bucket, prefix="landing/")), None)
         except S3Error as exc:
