@@ -9,13 +9,25 @@ The catalog itself is the only record of what is registered: no module-level mir
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from spark_jobs.core.settings import LAYERS, Settings
 
 
+def _is_commit(name: str) -> bool:
+    """A Delta log entry that makes a version (`<20 digits>.json` or a checkpoint). A folder
+    whose `_delta_log` has none is a first write that was killed before its commit: not a table
+    (registering it would fail every task that starts a session)."""
+    return _COMMIT.search(name) is not None
+
+
+_COMMIT = re.compile(r"(^|/)\d{20}\.(json|checkpoint\.parquet|checkpoint\.[^/]*\.parquet)$")
+
+
 def lake_tables(settings: Settings) -> list[tuple[str, str, str]]:
-    """(layer, table, location) of every Delta table in the lake, found without starting Spark."""
+    """(layer, table, location) of every Delta table in the lake (a log with at least one
+    commit), found without starting Spark."""
     found = []
     if settings.mode == "minio":
         from spark_jobs.core.storage import MinioStorage
@@ -27,14 +39,14 @@ def lake_tables(settings: Settings) -> list[tuple[str, str, str]]:
                 probe = client.client.list_objects(
                     client.bucket, prefix=f"lake/{layer}/{table}/_delta_log/"
                 )
-                if obj.is_dir and next(iter(probe), None) is not None:
+                if obj.is_dir and any(_is_commit(o.object_name) for o in probe):
                     found.append((layer, table, settings.table_path(layer, table)))
         return found
     for layer in LAYERS:
         base = Path(settings.lake_root) / layer
         if base.is_dir():
             for child in sorted(base.iterdir()):
-                if (child / "_delta_log").is_dir():
+                if any(_is_commit(f.name) for f in (child / "_delta_log").glob("0*")):
                     found.append((layer, child.name, settings.table_path(layer, child.name)))
     return found
 

@@ -7,6 +7,8 @@ SDK. Delta tables never go through here: Spark reaches them by path (local or s3
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
 import uuid
@@ -98,9 +100,13 @@ class LocalStorage(Storage):
         self._path(key).unlink(missing_ok=True)
 
     def publish(self, prefix: str, files: dict[str, bytes]) -> None:
-        """Build the whole folder under a temporary name, then swap it in with renames."""
+        """Build the whole folder under a temporary name, then swap it in with one atomic
+        rename: a reader (or a crash) sees the old folder or the new one, never none. Leftovers
+        of a publish killed earlier (`.<name>.*.tmp` / `.old`) are removed first."""
         final = self._path(prefix)
         final.parent.mkdir(parents=True, exist_ok=True)
+        for left in [*final.parent.glob(f".{final.name}.*.tmp"), *final.parent.glob(f".{final.name}.*.old")]:  # fmt: skip
+            shutil.rmtree(left, ignore_errors=True)
         tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
         for name, data in files.items():
             target = tmp / name
@@ -109,13 +115,33 @@ class LocalStorage(Storage):
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-        old = None
-        if final.exists():
+        if not final.exists():
+            os.replace(tmp, final)
+        elif exchange(tmp, final):  # tmp now holds the old folder
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:  # no renameat2 (not Linux): two renames, a crash between leaves the .old
             old = final.with_name(f".{final.name}.{uuid.uuid4().hex}.old")
             os.replace(final, old)
-        os.replace(tmp, final)
-        if old is not None:
+            os.replace(tmp, final)
             shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE, _AT_FDCWD = 2, -100
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`); False where the system
+    or the filesystem has no such call, so the caller falls back to two renames."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
 
 
 class MinioStorage(Storage):
