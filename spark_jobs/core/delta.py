@@ -2,10 +2,57 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
 from pyspark.sql import types as T
 
 from spark_jobs.core.catalog import register_table
 from spark_jobs.core.settings import Settings
+
+log = logging.getLogger(__name__)
+R = TypeVar("R")
+
+# Delta's optimistic-concurrency failures (io.delta.exceptions.*, and their error classes): another
+# process committed first. The losing transaction wrote nothing visible; running it again
+# against the new version is safe for an idempotent write (a MERGE on a key, an append with a
+# txnAppId, a create-if-missing).
+CONFLICTS = (
+    "ConcurrentAppendException",
+    "ConcurrentDeleteReadException",
+    "ConcurrentDeleteDeleteException",
+    "ConcurrentTransactionException",
+    "ConcurrentWriteException",
+    "MetadataChangedException",
+    "ProtocolChangedException",
+    "DELTA_CONCURRENT_",
+    "DELTA_METADATA_CHANGED",
+    "DELTA_PROTOCOL_CHANGED",
+)
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """Did a Delta commit lose to a concurrent one (rather than fail)?"""
+    text = f"{type(exc).__name__} {str(exc)[:2000]}"
+    return any(name in text for name in CONFLICTS)
+
+
+def on_conflict_retry(write: Callable[[], R], what: str, attempts: int = 5) -> R:
+    """Run an idempotent Delta write; when it loses to a concurrent commit, run it again (after
+    a short random pause) against the new version, up to `attempts` times."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return write()
+        except Exception as exc:
+            if not is_conflict(exc) or attempt == attempts:
+                raise
+            log.warning("%s: a concurrent commit came first; retrying (%d)", what, attempt)
+            time.sleep(random.uniform(0.2, 1.0) * attempt)  # noqa: S311 - jitter, not secrets
+    raise AssertionError("unreachable")
 
 
 def add_missing_columns(spark, path: str, schema: T.StructType) -> None:
@@ -28,6 +75,8 @@ def latest_version(spark, location: str) -> int:
     """
     jpath = spark._jvm.org.apache.hadoop.fs.Path(location.rstrip("/") + "/_delta_log")
     fs = jpath.getFileSystem(spark._jsc.hadoopConfiguration())
+    if not fs.exists(jpath):
+        raise LookupError(f"{location}: not a Delta table (no _delta_log)")
     versions = [
         int(name[:20])
         for name in (status.getPath().getName() for status in fs.listStatus(jpath))
@@ -41,15 +90,44 @@ def latest_version(spark, location: str) -> int:
 def ensure_table(spark, settings: Settings, layer: str, name: str, schema: T.StructType) -> str:
     """Create an empty Delta table at its lake path if it is not there, and name it.
 
-    DDL before writes: two writers creating one table at once fail with
-    `ProtocolChangedException` (docs/pitfalls.md).
+    DDL before writes. Two processes creating one table at once: one commits version 0, the
+    other's `ProtocolChangedException` is taken as "it is there now".
     """
     from delta.tables import DeltaTable
 
     path = settings.table_path(layer, name)
     if not DeltaTable.isDeltaTable(spark, path):
-        spark.createDataFrame([], schema).write.format("delta").mode("ignore").save(path)
+        try:
+            spark.createDataFrame([], schema).write.format("delta").mode("ignore").save(path)
+        except Exception as exc:  # another process created it at the same moment: fine
+            if not is_conflict(exc):
+                raise
+            latest_version(spark, path)  # the log, listed (the JVM's cached snapshot is stale)
     else:
         add_missing_columns(spark, path, schema)
     register_table(spark, layer, name, path)
     return path
+
+
+def commit_text(spark, location: str, version: int) -> str:
+    """The JSON actions of one commit (`_delta_log/<version>.json`), read as text."""
+    jvm = spark._jvm
+    jpath = jvm.org.apache.hadoop.fs.Path(f"{location.rstrip('/')}/_delta_log/{version:020d}.json")
+    stream = jpath.getFileSystem(spark._jsc.hadoopConfiguration()).open(jpath)
+    try:
+        return str(jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8"))
+    finally:
+        stream.close()
+
+
+def committed_with(spark, location: str, after: int, user_metadata: str) -> bool:
+    """Did a commit newer than version `after` carry `user_metadata` (the writer's
+    `userMetadata` option, unique per attempt)? An append whose txnAppId is already in the table
+    is skipped silently by Delta; this tells the writer whether its own commit happened (only
+    the newest few commits are read)."""
+    try:
+        newest = latest_version(spark, location)
+    except LookupError:
+        return False
+    needle = json.dumps({"userMetadata": user_metadata}, separators=(",", ":"))[1:-1]
+    return any(needle in commit_text(spark, location, v) for v in range(after + 1, newest + 1))

@@ -2,7 +2,8 @@
 
 Data engineers answer for every file that arrived from here: which batch it became, how many
 rows it had, how many were accepted and quarantined, or why the whole file was refused. Rows
-are MERGEd on (source_file, stage), so re-running a task rewrites its own rows, never adds.
+are MERGEd on (source_file, stage), so re-running a task rewrites its own rows, never adds;
+a MERGE that loses to another task's at the same moment is run again.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import datetime
 
 from pyspark.sql import types as T
 
-from spark_jobs.core.delta import ensure_table
+from spark_jobs.core.delta import ensure_table, on_conflict_retry
 from spark_jobs.core.settings import Settings
 
 TABLE = "batch_log"
@@ -52,13 +53,16 @@ def record(spark, settings: Settings, rows: list[dict]) -> None:
         tuple(r.get(f.name, now if f.name == "recorded_at" else None) for f in SCHEMA) for r in rows
     ]
     updates = spark.createDataFrame(data, SCHEMA)
-    (
-        DeltaTable.forPath(spark, path)
-        .alias("t")
-        .merge(updates.alias("s"), "t.source_file = s.source_file AND t.stage = s.stage")
-        .whenMatchedUpdateAll()
-        .whenNotMatchedInsertAll()
-        .execute()
+    on_conflict_retry(  # another task recording its files at the same moment
+        lambda: (
+            DeltaTable.forPath(spark, path)
+            .alias("t")
+            .merge(updates.alias("s"), "t.source_file = s.source_file AND t.stage = s.stage")
+            .whenMatchedUpdateAll()
+            .whenNotMatchedInsertAll()
+            .execute()
+        ),
+        "ops.batch_log",
     )
 
 

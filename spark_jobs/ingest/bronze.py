@@ -28,6 +28,7 @@ import hashlib
 import logging
 import re
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,6 +38,7 @@ import pyarrow as pa
 from spark_jobs.contracts import Contract
 from spark_jobs.core import ops
 from spark_jobs.core.catalog import register_table
+from spark_jobs.core.delta import committed_with, latest_version, on_conflict_retry
 from spark_jobs.core.settings import Settings
 from spark_jobs.core.storage import Storage
 from spark_jobs.ingest.readers import (
@@ -124,18 +126,32 @@ def bronze_rows(contract: Contract, data: bytes, key: str, delivery_date: date) 
     )
 
 
-def _append(spark, settings: Settings, contract: Contract, table: pa.Table, sha: str) -> None:
-    """One Delta commit; a retry with the same content (same txnAppId) is a no-op."""
+def _append(spark, settings: Settings, contract: Contract, table: pa.Table, sha: str) -> bool:
+    """One Delta commit; a retry with the same content (same txnAppId) is a no-op. Returns
+    False when that content was already committed, by another process ingesting the same file
+    at the same moment (its rows are in bronze once, from that process)."""
     path = settings.table_path("bronze", contract.name)
-    (
-        spark.createDataFrame(table)
-        .write.format("delta")
-        .mode("append")
-        .option("txnAppId", f"bronze:{contract.name}:{sha}")
-        .option("txnVersion", 0)
-        .save(path)
-    )
+    app_id = f"bronze:{contract.name}:{sha}"
+    mine = f"{app_id} {uuid.uuid4().hex}"  # this attempt's commit, told apart from a racer's
+    try:
+        before = latest_version(spark, path)
+    except LookupError:
+        before = -1
+
+    def write() -> None:
+        (
+            spark.createDataFrame(table)
+            .write.format("delta")
+            .mode("append")
+            .option("txnAppId", app_id)
+            .option("txnVersion", 0)
+            .option("userMetadata", mine)
+            .save(path)
+        )
+
+    on_conflict_retry(write, f"bronze.{contract.name}")  # two writers at once: the loser again
     register_table(spark, "bronze", contract.name, path)
+    return committed_with(spark, path, before, mine)
 
 
 def _base(
@@ -238,7 +254,15 @@ def ingest_file(
     n = table.num_rows
     if n:  # a header-only delivery is recorded, with nothing to write
         table = _with_lineage(contract, table, [key] * n, [sha] * n, batch_id, delivery_date)
-        _append(spark, settings, contract, table, sha)
+        if not _append(spark, settings, contract, table, sha):
+            reason = (
+                f"{key}: already in bronze, committed by another process ingesting it at the "
+                "same moment (or by a run killed before recording it); not written twice"
+            )
+            log.warning("bronze %s: %s", contract.name, reason)
+            ops_rows.append({**base, "status": "ingested", "rows_read": n})
+            seen[sha] = key
+            return FileResult(key, "ingested", rows=n, reason=reason, batch_id=batch_id)
     ops_rows.append({**base, "status": "ingested", "rows_read": n})
     seen[sha] = key
     return FileResult(key, "ingested", rows=n, batch_id=batch_id)

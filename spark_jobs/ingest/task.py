@@ -113,7 +113,10 @@ def ingest_source(source: str, run_date, settings: Settings | None = None, spark
         if f["status"] == "rejected":
             log.warning("bronze %s: REJECTED %s: %s", source, f["file"], f["reason"])
         else:
-            log.info("bronze %s: %s %s (%d rows)", source, f["status"], f["file"], f["rows"])
+            note = f": {f['reason']}" if f["reason"] else ""
+            log.info(
+                "bronze %s: %s %s (%d rows)%s", source, f["status"], f["file"], f["rows"], note
+            )
     log.info("bronze %s %s: %s", source, day, summary["message"])
     return summary
 
