@@ -6,10 +6,12 @@ Layout: exports/national/<run-date>/<cd_batch>/<data set>/part-00000.jsonl … a
 (batch, run date, per data set: source table and Delta versions, counts of i/u/d, columns,
 sha256 and rows per file). UTF-8 JSON Lines, one record per line, keys in the national field
 order of datasets.yaml, envelope first; rows sorted by cd_id. The folder is replaced as a whole
-(`Storage.publish`: rename locally, manifest-last in MinIO).
+(`Storage.publish`: one atomic swap locally, manifest-last in MinIO).
 
 Re-running a day's export re-reads the versions its batch recorded (exchange.national_batches),
-so it writes the same bytes even after later days changed gold. A day that has no batch yet and
+so it writes the same bytes even after later days changed gold; when the batch's folder is
+there, from those versions, with every file matching its hash, nothing is written at all (no
+file, no ledger commit). A day that has no batch yet and
 comes before the newest batch is not exported: the exchange is one ordered stream, and its
 changes are in the batches after it. `new_batch=True` makes a further batch on the same day
 (the day's second submission, e.g. after fixing records the national check rejected).
@@ -56,6 +58,9 @@ def export(spark, settings: Settings, run_date: dt.date, new_batch: bool = False
             for r in same_day
             if r["batch_no"] == batch_no
         }
+        sent = _already_written(settings, run_date, batch_no, plan)
+        if sent is not None:  # a rerun: same batch, same versions, every file there
+            return sent
     else:
         newest = ledger.latest_batch(spark, settings)
         if newest and newest["run_date"] > run_date:
@@ -68,6 +73,33 @@ def export(spark, settings: Settings, run_date: dt.date, new_batch: bool = False
         batch_no = ledger.next_batch_no(spark, settings, run_date)
         plan = _plan(spark, settings, config)
     return _write_batch(spark, settings, config, run_date, batch_no, plan)
+
+
+def _already_written(settings: Settings, run_date: dt.date, batch_no: str, plan: dict):
+    """The manifest of the batch as it stands, when it was written from exactly `plan` and
+    every file it lists is there with its hash; else None (the batch is written again)."""
+    storage = Storage.for_settings(settings)
+    prefix = f"exports/national/{run_date.isoformat()}/{batch_no}"
+    try:
+        manifest = json.loads(storage.read_bytes(f"{prefix}/{MANIFEST}"))
+    except Exception:  # missing or unreadable (any storage): write the batch again
+        return None
+    datasets = manifest.get("datasets", {})
+    if {n: (d.get("from_version"), d.get("to_version")) for n, d in datasets.items()} != {
+        n: tuple(v) for n, v in plan.items()
+    }:
+        return None
+    for d in datasets.values():
+        for f in d.get("files", []):
+            try:
+                data = storage.read_bytes(f"{prefix}/{f['path']}")
+            except Exception:  # a file gone (any storage): write the batch again
+                return None
+            if hashlib.sha256(data).hexdigest() != f["sha256"]:
+                return None
+    manifest["location"] = f"{settings.exports_root}/{run_date.isoformat()}/{batch_no}"
+    manifest["unchanged"] = True
+    return manifest
 
 
 def _plan(spark, settings: Settings, config: ExchangeConfig) -> dict:

@@ -19,6 +19,11 @@ A reader querying during the few seconds between dbt's write and the restore can
 unaudited version (docs/layers.md, "gold": the alternative, building into a second location
 and copying on success, doubles the write cost of every mart).
 
+A build whose inputs are those of the last published build of the same run date and
+selection (every silver table's version, the dbt project's files, the vars, the excluded
+sources; `build_inputs`), on gold as that build left it, is not run again: a rerun of a
+processed day adds no gold commit (`last_builds.json` next to the marker).
+
 Only marts whose silver sources exist and passed their quality gate on the run date are
 built: a source that has never delivered, or failed its gate (`quality/gate_record.py`),
 excludes its models and everything downstream (`--exclude source:silver.<name>+`), reported
@@ -34,6 +39,7 @@ recomputes them from the current marts (after a fix in their SQL, say).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Mapping, Sequence
@@ -45,7 +51,7 @@ from spark_jobs.core.catalog import lake_tables
 from spark_jobs.core.delta import latest_version
 from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
-from spark_jobs.gold.dbt_runner import DbtFailed, run_dbt
+from spark_jobs.gold.dbt_runner import PROJECT_DIR, DbtFailed, run_dbt
 from spark_jobs.quality.gate_record import failed_gate_sources
 
 log = logging.getLogger(__name__)
@@ -162,6 +168,72 @@ def kept_as_of(settings: Settings, run_date: str, select: Sequence[str] = ()) ->
     return newest if _selection(select) in dates.get(run_date, []) else None
 
 
+def build_inputs(
+    spark,
+    settings: Settings,
+    run_date: str,
+    select: Sequence[str],
+    excluded: Sequence[str],
+    keep_as_of: bool,
+    vars: Mapping[str, Any] | None,
+) -> str:
+    """A fingerprint of everything a gold build reads: every silver table's version, the dbt
+    project's files, the selection, the excluded sources and the vars."""
+    project = hashlib.sha256()
+    for path in sorted(PROJECT_DIR.rglob("*")):
+        rel = path.relative_to(PROJECT_DIR).as_posix()
+        if path.is_file() and rel.split("/")[0] in _PROJECT_PARTS:
+            project.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    silver = {
+        table: latest_version(spark, location)
+        for layer, table, location in lake_tables(settings)
+        if layer == "silver"
+    }
+    what = {
+        "run_date": run_date,
+        "select": _selection(select),
+        "excluded": sorted(excluded),
+        "keep_as_of": keep_as_of,
+        "vars": vars or {},
+        "silver": silver,
+        "project": project.hexdigest(),
+    }
+    return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# what dbt reads of dbt_project/ (not target/, logs/ or the generated docs)
+_PROJECT_PARTS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "snapshots",
+    "tests",
+    "seeds",
+)
+
+
+def _builds_path(settings: Settings) -> Path:
+    return marker_path(settings).with_name("last_builds.json")
+
+
+def last_build(settings: Settings, run_date: str, select: Sequence[str]) -> dict | None:
+    """The inputs and resulting gold versions of the last published build of this run date and
+    selection: a rerun with the same inputs on the same gold is not rebuilt (no new commit)."""
+    path = _builds_path(settings)
+    builds = json.loads(path.read_text("utf-8")) if path.exists() else {}
+    return builds.get(f"{run_date} {_selection(select)}")
+
+
+def _record_build(settings: Settings, run_date: str, select: Sequence[str], build: dict) -> None:
+    path = _builds_path(settings)
+    builds = json.loads(path.read_text("utf-8")) if path.exists() else {}
+    builds[f"{run_date} {_selection(select)}"] = build
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(builds, sort_keys=True, indent=1), "utf-8")
+    tmp.replace(path)  # atomic, like the marker
+
+
 def build_args(
     select: Sequence[str], missing: Sequence[str], keep_as_of: bool = False
 ) -> list[str]:
@@ -216,6 +288,17 @@ def build_and_publish(
             AS_OF_RUN_DATE,
         )
     before = gold_versions(spark, settings)
+    inputs = build_inputs(spark, settings, run_date, select, [*missing, *held], keep_as_of, vars)
+    if last_build(settings, run_date, select) == {"inputs": inputs, "gold": before}:
+        log.info("gold: nothing changed since the build of %s: not rebuilt", run_date)
+        return {
+            "published": {},
+            "skipped_sources": missing,
+            "held_by_gate": held,
+            "recovered": recovered,
+            "kept_as_of": newest,
+            "unchanged": True,
+        }
     marker = marker_path(settings)
     marker.parent.mkdir(parents=True, exist_ok=True)
     tmp = marker.with_suffix(".tmp")
@@ -234,6 +317,7 @@ def build_and_publish(
     marker.unlink()
     _record_run_date(settings, run_date, select)
     after = gold_versions(spark, settings)
+    _record_build(settings, run_date, select, {"inputs": inputs, "gold": after})
     return {
         "published": {t: v for t, v in after.items() if before.get(t) != v},
         "skipped_sources": missing,
