@@ -14,6 +14,7 @@ Tiers are folders, and each test gets its folder's marker automatically:
 | `tests/airflow/` | `airflow` | Airflow's DagBag (and Spark for the task functions) |
 | `tests/minio/` | `minio` | the real MinIO server (started and stopped by the fixture) |
 | `tests/e2e/` | `e2e` | the README's main command, twice |
+| `tests/faults/` | `faults` | real processes killed (SIGKILL) or racing, then a rerun |
 
 `quick` marks the unit and spark tiers except tests marked `slow` (the whole-province
 ingests and the longer layer runs): `bash infra/test.sh -m quick`, under 3 minutes warm.
@@ -35,7 +36,7 @@ logging.getLogger("py4j").setLevel(
     logging.WARNING
 )  # its shutdown messages outlive pytest's streams
 
-TIERS = ("unit", "spark", "dbt", "airflow", "minio", "e2e")
+TIERS = ("unit", "spark", "dbt", "airflow", "minio", "e2e", "faults")
 QUICK = {"unit", "spark"}
 HERE = Path(__file__).resolve().parent
 

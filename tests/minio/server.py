@@ -104,8 +104,11 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=STOP_TIMEOUT)
 
 
-def start_minio(workdir: Path, attempts: int = 3) -> tuple[subprocess.Popen, MinioServer]:
+def start_minio(
+    workdir: Path, attempts: int = 3, again: MinioServer | None = None
+) -> tuple[subprocess.Popen, MinioServer]:
     """Start a server with fresh credentials under `workdir`; return the process and its info.
+    `again`: start a server that was stopped, on its port, keys and data (MinIO back).
 
     Fails the test run with a clear message when the binary is missing or the server does not
     become healthy within LAKEHOUSE_MINIO_START_TIMEOUT seconds (default 30).
@@ -116,8 +119,8 @@ def start_minio(workdir: Path, attempts: int = 3) -> tuple[subprocess.Popen, Min
             "(it builds the pinned server with go install).",
             pytrace=False,
         )
-    access_key = "test-" + secrets.token_hex(6)
-    secret_key = secrets.token_hex(20)
+    access_key = again.access_key if again else "test-" + secrets.token_hex(6)
+    secret_key = again.secret_key if again else secrets.token_hex(20)
     data_dir = workdir / "data"
     certs_dir = workdir / "certs"  # empty: plain http, whatever is in ~/.minio/certs
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -133,8 +136,10 @@ def start_minio(workdir: Path, attempts: int = 3) -> tuple[subprocess.Popen, Min
     failure = ""
     for attempt in range(1, attempts + 1):
         port, console_port = _free_port(), _free_port()
+        if again:
+            port = int(again.endpoint.rsplit(":", 1)[1])
         endpoint = f"http://{HOST}:{port}"
-        log_file = workdir / f"minio-{attempt}.log"
+        log_file = workdir / f"minio-{attempt}{'-again' if again else ''}.log"
         with open(log_file, "wb") as log:
             proc = subprocess.Popen(
                 [
