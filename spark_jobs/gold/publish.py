@@ -144,6 +144,15 @@ def _selection(select: Sequence[str]) -> str:
     return " ".join(sorted(select)) or "all"
 
 
+def _write_json(path: Path, data: Any) -> None:
+    """Write to a temporary name, then rename: a crash leaves the old file or the new one,
+    never half (the marker, the run dates, the last builds)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, sort_keys=True, indent=1), "utf-8")
+    tmp.replace(path)
+
+
 def _record_run_date(settings: Settings, run_date: str, select: Sequence[str]) -> None:
     dates = published_run_dates(settings)
     done = dates.setdefault(run_date, [])
@@ -151,10 +160,7 @@ def _record_run_date(settings: Settings, run_date: str, select: Sequence[str]) -
         return
     done.append(_selection(select))
     path = run_dates_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(dates, sort_keys=True, indent=1), "utf-8")
-    tmp.replace(path)  # atomic, like the marker
+    _write_json(path, dates)
 
 
 def kept_as_of(settings: Settings, run_date: str, select: Sequence[str] = ()) -> str | None:
@@ -229,9 +235,7 @@ def _record_build(settings: Settings, run_date: str, select: Sequence[str], buil
     path = _builds_path(settings)
     builds = json.loads(path.read_text("utf-8")) if path.exists() else {}
     builds[f"{run_date} {_selection(select)}"] = build
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(builds, sort_keys=True, indent=1), "utf-8")
-    tmp.replace(path)  # atomic, like the marker
+    _write_json(path, builds)
 
 
 def build_args(
@@ -300,10 +304,7 @@ def build_and_publish(
             "unchanged": True,
         }
     marker = marker_path(settings)
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    tmp = marker.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"run_date": run_date, "versions": before}), "utf-8")
-    tmp.replace(marker)  # atomic: a crash leaves the old marker or the new one, never half
+    _write_json(marker, {"run_date": run_date, "versions": before})
     try:
         run_dbt(
             build_args(select, [*missing, *held], keep_as_of),

@@ -17,7 +17,7 @@ that is new or changed under that dump name is rejected (deliver a corrected dum
 dump name); the same pages under another dump name are `skipped_duplicate`.
 
 Some files are refused before they are read, each recorded as `rejected` with its reason
-(`landing_refusal`): a name with whitespace, a control character, a backslash or `..` (shell
+(`landing.landing_refusal`): a name with whitespace, a control character, a backslash or `..` (shell
 scripts, the national upload and operators' tools mis-handle them, and `..` reads as a path
 escape), and, on local disk, a symbolic link (what it points at was not delivered here).
 """
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import time
 import uuid
 from collections import Counter
@@ -41,6 +40,7 @@ from spark_jobs.core.catalog import register_table
 from spark_jobs.core.delta import committed_with, latest_version, on_conflict_retry
 from spark_jobs.core.settings import Settings
 from spark_jobs.core.storage import Storage
+from spark_jobs.ingest.landing import landing_refusal
 from spark_jobs.ingest.readers import (
     DumpRejected,
     FileRejected,
@@ -165,27 +165,6 @@ def _base(
         "file_sha256": sha,
         "delivery_date": delivery_date,
     }
-
-
-# what a landing key must not hold, with the words the refusal uses
-_BAD_NAME = (
-    (re.compile(r"\.\."), "'..'"),
-    (re.compile(r"[\x00-\x1f\x7f]"), "a control character"),
-    (re.compile(r"\s"), "whitespace"),
-    (re.compile(r"\\"), "a backslash"),
-)
-
-
-def landing_refusal(storage: Storage, key: str) -> str | None:
-    """Why the landing file `key` (`<source>/<date>/<name>`) is refused unread, or None."""
-    for pattern, what in _BAD_NAME:
-        if pattern.search(key):
-            return (
-                f"{key!r}: file name refused: it contains {what}; deliver it again under a "
-                "name without whitespace, control characters, backslashes or '..'"
-            )
-    problem = storage.refusal(f"landing/{key}")
-    return f"{key}: refused: {problem.removeprefix('landing/')}" if problem else None
 
 
 def _reject(

@@ -1,17 +1,39 @@
 """Put a folder of deliveries into the landing zone (a local folder or a MinIO bucket).
 
 What a department's exchange job does, and what `infra/main.sh` does with the sample tree:
-`<folder>/<source>/<yyyy-mm-dd>/<file>` becomes `landing/<source>/<yyyy-mm-dd>/<file>`.
+`<folder>/<source>/<yyyy-mm-dd>/<file>` becomes `landing/<source>/<yyyy-mm-dd>/<file>`. And
+which landing names bronze refuses unread (`landing_refusal`).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from pathlib import Path
 
 from spark_jobs.core.settings import Settings
 from spark_jobs.core.storage import MinioStorage, Storage
+
+# what a landing key must not hold, with the words the refusal uses
+_BAD_NAME = (
+    (re.compile(r"\.\."), "'..'"),
+    (re.compile(r"[\x00-\x1f\x7f]"), "a control character"),
+    (re.compile(r"\s"), "whitespace"),
+    (re.compile(r"\\"), "a backslash"),
+)
+
+
+def landing_refusal(storage: Storage, key: str) -> str | None:
+    """Why the landing file `key` (`<source>/<date>/<name>`) is refused unread, or None."""
+    for pattern, what in _BAD_NAME:
+        if pattern.search(key):
+            return (
+                f"{key!r}: file name refused: it contains {what}; deliver it again under a "
+                "name without whitespace, control characters, backslashes or '..'"
+            )
+    problem = storage.refusal(f"landing/{key}")
+    return f"{key}: refused: {problem.removeprefix('landing/')}" if problem else None
 
 
 def stage_landing(settings: Settings, folder: Path) -> list[str]:
