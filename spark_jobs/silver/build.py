@@ -27,7 +27,7 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from spark_jobs.checks.free_text import mask_text_column
-from spark_jobs.checks.masking import mask_name, mask_phone, tokenise
+from spark_jobs.checks.native import mask_name_column, mask_phone_column, token_column
 from spark_jobs.contracts import Contract, get_contract
 from spark_jobs.core import ops
 from spark_jobs.core.catalog import register_table
@@ -35,7 +35,7 @@ from spark_jobs.core.delta import add_missing_columns
 from spark_jobs.core.settings import Settings
 from spark_jobs.silver import release
 from spark_jobs.silver.quarantine import QUARANTINE_SCHEMA, quarantine_rows, write_quarantine
-from spark_jobs.silver.rules import per_value, validate
+from spark_jobs.silver.rules import validate
 
 __all__ = [
     "LINEAGE",
@@ -57,14 +57,6 @@ _NO_BATCHES = {"batches": 0, "read": 0, **dict.fromkeys(OUTCOMES, 0), "released"
 
 class ReconciliationError(RuntimeError):
     """A file's rows do not add up: a row was lost or counted twice (a bug, never data)."""
-
-
-_mask_name = per_value(mask_name)
-_mask_phone = per_value(mask_phone)
-
-
-def _token_udf(key: str):
-    return per_value(lambda v: tokenise(v, key))
 
 
 def classify(contract: Contract, validated: DataFrame) -> DataFrame:
@@ -105,12 +97,15 @@ def accepted_rows(contract: Contract, classified: DataFrame, settings: Settings)
     for f in contract.fields:  # names, phones and ID numbers inside free text, in place
         if f.free_text:
             out = out.withColumn(f.name, mask_text_column(f.name, *names))
-    for f in contract.pii_fields:  # masked and tokenised forms are what later layers use
+    # Masked and tokenised forms are what later layers use; computed in the JVM, no Python UDF.
+    for f in contract.pii_fields:
         if f.pii == "name":
-            out = out.withColumn(f"{f.name}_masked", _mask_name(F.col(f.name)))
+            out = out.withColumn(f"{f.name}_masked", mask_name_column(F.col(f.name)))
         else:
-            out = out.withColumn(f"{f.name}_masked", _mask_phone(F.col(f.name)))
-            out = out.withColumn(f"{f.name}_token", _token_udf(settings.masking_key)(F.col(f.name)))
+            out = out.withColumn(f"{f.name}_masked", mask_phone_column(F.col(f.name)))
+            out = out.withColumn(
+                f"{f.name}_token", token_column(F.col(f.name), settings.masking_key)
+            )
     # When silver (re)wrote the row: gold's incremental marts read only rows newer than
     # their own latest `_silver_at`, which catches new, superseding and released rows alike.
     return out.withColumn("_silver_at", F.current_timestamp())

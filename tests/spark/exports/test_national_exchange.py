@@ -235,3 +235,44 @@ def test_a_data_set_reading_personal_data_is_refused(lake):
         check_no_personal_data(bad, lake)
     ok = dataclasses.replace(bad, fields={"联系人": "r.contact_name_masked"})
     check_no_personal_data(ok, lake)
+
+
+ODD_VALUES = [
+    "甲公司（分公司）",
+    'quote " and backslash \\ and slash /',
+    "tab\tnew\nline\rcarriage\bback\fform",
+    "controls \x00 \x01 \x1f \x7f end",
+    "a literal \\u001F stays text",
+    "line sep \u2028 para \u2029 emoji 😀 and 𠀀",
+    "",
+    None,
+]
+
+
+def test_export_lines_are_what_json_dumps_writes(spark):
+    """Spark writes the export's lines; every byte must be what Python's json module writes
+    for the same record (the national side and our own rerun checks compare bytes)."""
+    rows = [(f"R{i:02d}", "i", 7, value, value) for i, value in enumerate(ODD_VALUES)]
+    df = spark.createDataFrame(
+        rows, "cd_id string, cd_operation string, cd_batch int, `字段` string, other string"
+    )
+    files: dict[str, bytes] = {}
+    written = national._write_lines(df, "ds", files)
+    expected = "".join(
+        json.dumps(
+            {"cd_id": i, "cd_operation": op, "cd_batch": b, "字段": v, "other": o},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        + "\n"
+        for i, op, b, v, o in rows
+    ).encode("utf-8")
+    assert files["ds/part-00000.jsonl"] == expected
+    assert written[0]["rows"] == len(ODD_VALUES)
+
+
+def test_python_escapes_lowers_only_real_escapes():
+    assert national.python_escapes('"a\\u001Fb"') == '"a\\u001fb"'
+    assert national.python_escapes('"a\\\\u001Fb"') == '"a\\\\u001Fb"'  # an escaped backslash
+    assert national.python_escapes('"a\\\\\\u001Fb"') == '"a\\\\\\u001fb"'
+    assert national.python_escapes('"plain"') == '"plain"'
