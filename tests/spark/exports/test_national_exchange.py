@@ -249,12 +249,14 @@ ODD_VALUES = [
 ]
 
 
-def test_export_lines_are_what_json_dumps_writes(spark):
+def test_export_lines_are_what_json_dumps_writes(spark, monkeypatch):
     """Spark writes the export's lines; every byte must be what Python's json module writes
-    for the same record (the national side and our own rerun checks compare bytes)."""
+    for the same record (the national side and our own rerun checks compare bytes), in cd_id
+    order across the ranges the driver fetches one at a time."""
+    monkeypatch.setattr(national, "LINES_PER_FETCH", 3)  # 8 records: three ranges
     rows = [(f"R{i:02d}", "i", 7, value, value) for i, value in enumerate(ODD_VALUES)]
     df = spark.createDataFrame(
-        rows, "cd_id string, cd_operation string, cd_batch int, `字段` string, other string"
+        rows[::-1], "cd_id string, cd_operation string, cd_batch int, `字段` string, other string"
     )
     files: dict[str, bytes] = {}
     written = national._write_lines(df, "ds", files)
