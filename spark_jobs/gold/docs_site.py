@@ -15,11 +15,13 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from spark_jobs.core.settings import Settings
 from spark_jobs.gold.dbt_runner import DbtFailed, dbt_target_path, run_dbt
+from spark_jobs.gold.publish import gold_vars
 
 
 def docs_site_path(settings: Settings) -> Path:
@@ -31,19 +33,23 @@ def _sources_json(settings: Settings) -> Path:
 
 
 def source_freshness(
-    settings: Settings, exclude: list[str] | None = None, run_date: str | None = None
+    settings: Settings,
+    exclude: list[str] | None = None,
+    run_date: str | None = None,
+    unbuilt: Sequence[str] = (),
 ) -> dict[str, Any]:
     """`dbt source freshness` of the silver tables (those in `exclude` are not there yet);
     {table: {"status": pass|warn|error|runtime error, "max_loaded_at", "age_hours"}}.
 
-    `run_date` is passed as the gold builds pass it: freshness reads no date, but dbt
-    re-parses the whole project (about 10 s) whenever its vars differ from the last call's."""
+    `run_date` and `unbuilt` are passed as the gold builds pass them (`gold_vars`): freshness
+    reads neither, but dbt re-parses the whole project (about 10 s) whenever its vars differ
+    from the last call's."""
     args = ["source", "freshness", "--output", str(_sources_json(settings))]
     if exclude:
         args += ["--exclude", *(f"source:silver.{name}" for name in exclude)]
     _sources_json(settings).unlink(missing_ok=True)  # never report an older run's results
     with contextlib.suppress(DbtFailed):  # stale (error_after) is reported below, not raised
-        run_dbt(args, settings, vars={"run_date": run_date} if run_date else None)
+        run_dbt(args, settings, vars=gold_vars(run_date, unbuilt) if run_date else None)
     path = _sources_json(settings)
     if not path.is_file():
         return {}
@@ -59,9 +65,9 @@ def source_freshness(
     return dict(sorted(out.items()))
 
 
-def publish_docs(settings: Settings, run_date: str) -> Path:
+def publish_docs(settings: Settings, run_date: str, unbuilt: Sequence[str] = ()) -> Path:
     """Generate the static docs site and copy it to `docs_site_path` (replaced atomically)."""
-    run_dbt(["docs", "generate", "--static"], settings, vars={"run_date": run_date})
+    run_dbt(["docs", "generate", "--static"], settings, vars=gold_vars(run_date, unbuilt))
     built = dbt_target_path(settings) / "static_index.html"
     target = docs_site_path(settings)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -127,6 +127,22 @@ def missing_sources(spark, settings: Settings) -> list[str]:
     return sorted(c.name for c in all_contracts(settings.contract_dir) if c.name not in present)
 
 
+def unbuilt_sources(spark, settings: Settings, run_date: str) -> tuple[list[str], list[str]]:
+    """(missing, held): the sources with no silver table yet, and those that failed the gate
+    on `run_date`. A gold build leaves out their marts and what depends on them."""
+    missing = missing_sources(spark, settings)
+    held = [s for s in failed_gate_sources(settings, run_date) if s not in missing]
+    return missing, held
+
+
+def gold_vars(run_date: str, unbuilt: Sequence[str]) -> dict[str, Any]:
+    """The dbt vars of every gold command of `run_date`: the run date, and the sources the
+    build leaves out, which models that can stand without a source read as published instead
+    (int_item_retirements). Every dbt call of a run passes the same vars: dbt re-parses the
+    whole project whenever they differ from the last call's."""
+    return {"run_date": run_date, "unbuilt_sources": sorted(unbuilt)}
+
+
 AS_OF_RUN_DATE = "as_of_run_date"  # the dbt tag of models computed on the run date
 
 
@@ -273,10 +289,9 @@ def build_and_publish(
     """
     spark = get_spark(settings)
     recovered = recover(spark, settings)
-    missing = missing_sources(spark, settings)
+    missing, held = unbuilt_sources(spark, settings, run_date)
     if missing:
         log.warning("gold: no silver table yet for %s; their marts are skipped", missing)
-    held = [s for s in failed_gate_sources(settings, run_date) if s not in missing]
     if held:
         log.warning(
             "gold: %s failed the quality gate on %s; their marts are skipped", held, run_date
@@ -309,7 +324,7 @@ def build_and_publish(
         run_dbt(
             build_args(select, [*missing, *held], keep_as_of),
             settings,
-            vars={"run_date": run_date, **(vars or {})},
+            vars={**gold_vars(run_date, [*missing, *held]), **(vars or {})},
         )
     except DbtFailed as failed:
         restored = restore(spark, settings, before)

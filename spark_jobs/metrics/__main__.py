@@ -1,8 +1,11 @@
 """`python -m spark_jobs.metrics trail --date D --indicator I --department C | --region C`
 `[--collection] [--period month|year_to_date] [--period-start D] [--limit N]`: the rows behind
 one indicator value and their landing files and rows ('+' counted in the numerator, '-' in the
-denominator only). `--collection` explains gold.collection_indicators (timeliness) instead of
-gold.evaluation_indicators."""
+denominator only). `--collection` explains gold.collection_indicators (timeliness,
+completeness, rejection_rate, never_acted_share) instead of gold.evaluation_indicators (the
+event measures, coverage and rejection_rate); coverage and never_acted_share list catalog
+items (with the first action that covers each), completeness one row per action and field,
+the rejection rate the rows accepted and rejected."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import sys
 
 from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
-from spark_jobs.metrics.trail import EVENT_MEASURES, PERIOD_GRAINS, render, trail
+from spark_jobs.metrics.trail import INDICATORS, PERIOD_GRAINS, render, trail
 
 
 def main(argv: list[str]) -> int:
@@ -19,7 +22,7 @@ def main(argv: list[str]) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("trail", help="the rows behind one indicator value")
     p.add_argument("--date", required=True, help="run date, yyyy-mm-dd")
-    p.add_argument("--indicator", required=True, choices=EVENT_MEASURES)
+    p.add_argument("--indicator", required=True, choices=INDICATORS)
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--department", help="department code")
     who.add_argument("--region", help="GB/T 2260 division code")

@@ -178,14 +178,15 @@ def report(run_date) -> dict:
     """What the run did, for people: rows per layer, quarantine, coverage, where things are."""
     from spark_jobs.dashboard import build_dashboard
     from spark_jobs.gold.docs_site import publish_docs, source_freshness
-    from spark_jobs.gold.publish import missing_sources
+    from spark_jobs.gold.publish import unbuilt_sources
     from spark_jobs.quality.report import build_quality_reports
 
     settings, spark, day = _ctx(run_date)
     quality_reports = build_quality_reports(spark, settings, day)
-    not_delivered = missing_sources(spark, settings)
-    freshness = source_freshness(settings, not_delivered, day.isoformat())
-    dbt_docs = publish_docs(settings, day.isoformat())
+    not_delivered, held = unbuilt_sources(spark, settings, day.isoformat())
+    unbuilt = [*not_delivered, *held]
+    freshness = source_freshness(settings, not_delivered, day.isoformat(), unbuilt)
+    dbt_docs = publish_docs(settings, day.isoformat(), unbuilt)
     dashboard = build_dashboard(spark, settings, day)
     q = lambda sql: spark.sql(sql).collect()  # noqa: E731
     ops_rows = q(

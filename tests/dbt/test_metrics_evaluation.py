@@ -49,8 +49,9 @@ METRICS = (
     "evaluation_indicators",
     "evaluation_scorecard",
 )
-# Built too: the rows behind the evaluation values (no run_date: rebuilt every run).
-BUILT = (*METRICS, "indicator_events")  # fmt: skip
+# Built too: the rows behind the evaluation values (no run_date: rebuilt every run), and the
+# run report's coverage (gold.coverage_rate).
+BUILT = (*METRICS, "indicator_events", "coverage_rate")  # fmt: skip
 # The silver tables the metrics' parents read (written empty when no rows are given).
 SOURCES = (
     "supervision_items", "inspection_checklists", "supervision_actions", "hotline_12345",
@@ -380,6 +381,47 @@ def test_region_coverage_rolls_up_county_city_province(spark, built):
     }  # fmt: skip
 
 
+def coverage_rate(spark, settings, run_date):
+    return {
+        r.department_code: (
+            r.items_total, r.items_retired, r.items_covered, r.coverage_rate,
+            r.meets_80_target, r.meets_100_target,
+        )
+        for r in gold(spark, settings, "coverage_rate").where(f"run_date = DATE'{run_date}'").collect()
+    }  # fmt: skip
+
+
+def test_coverage_rate_counts_only_the_items_in_force(spark, built):
+    """gold.coverage_rate (the run report's figure) is the department's year to date. On D no
+    item is retired before 1 January: 31 covers 1, 2 (a3, before the retirement) and 3 of 5;
+    99 rounds 3,203/4,004 up to 80 %. On 2026-01-10 item 2 (retired 1 February 2025) and item
+    7 (suspended 15 January 2025) are out of the denominator, and nothing is acted on yet."""
+    settings, _ = built
+    assert coverage_rate(spark, settings, D) == {
+        "31": (5, 0, 3, rate("0.6000"), False, False),
+        "23": (2, 0, 2, rate("1.0000"), True, True),
+        "12": (1, 0, 1, rate("1.0000"), True, True),
+        "99": (4004, 0, 3203, rate("0.8000"), True, False),
+    }
+    later = dt.date(2026, 1, 10)
+    expected = {
+        "31": (4, 1, 0, rate("0.0000"), False, False),
+        "23": (1, 1, 0, rate("0.0000"), False, False),
+        "12": (1, 0, 0, rate("0.0000"), False, False),
+        "99": (4004, 0, 0, rate("0.0000"), False, False),
+    }
+    # coverage_rate counts gold.coverage_items, which describes one run date: build both
+    step = ["run", "--select", "coverage_items", "coverage_rate"]
+    run_dbt(step, settings, vars={"run_date": later.isoformat()})
+    assert coverage_rate(spark, settings, later) == expected
+    # a build that leaves the checklists out (held by the gate) reads their published mart
+    held = {"run_date": later.isoformat(), "unbuilt_sources": ["inspection_checklists"]}
+    run_dbt(step, settings, vars=held)
+    assert coverage_rate(spark, settings, later) == expected
+    # the later tests read coverage_items of D
+    run_dbt(["run", "--select", "coverage_items"], settings, vars={"run_date": D.isoformat()})
+
+
 # --- collection indicators and warnings ----------------------------------------------------------
 def indicators(spark, settings, dept):
     out = {}
@@ -562,7 +604,82 @@ def test_trail_refuses_what_it_cannot_explain(spark, built):
     from spark_jobs.metrics.trail import trail
 
     settings, _ = built
-    with pytest.raises(ValueError, match="no row trail for indicator 'coverage'"):
-        trail(spark, settings, D, "coverage", "department", "31")
+    with pytest.raises(ValueError, match="no row trail for collection indicator 'coverage'"):
+        trail(spark, settings, D, "coverage", "collection", "31")
     with pytest.raises(LookupError, match="no ratings value for department 77"):
         trail(spark, settings, D, "ratings", "department", "77")
+
+
+def landing(t) -> list[tuple]:
+    return [(r.source_key, r.hit, r.source_file, r.row_number, r.evidence) for r in t.rows]
+
+
+def test_trail_of_coverage_lists_the_items_in_force_and_the_action_covering_each(spark, built):
+    """Department 31, February: items 1, 3, 4, 5 in force (item 2 retired on 1 February), item
+    3 covered by a2. The province, year to date: items 1 2 3 4 6 7, item 2 covered by a3 (20
+    January, before its retirement; a4 after it does not count), item 4 by nothing this year.
+    Silver rows: items 1-8 are rows 1-8 of supervision_items.csv, a1-a7 rows 1-7."""
+    from spark_jobs.metrics.trail import render, trail
+
+    settings, _ = built
+    items_file = "supervision_items.csv"
+    got = trail(spark, settings, D, "coverage", "department", "31", "month", "2025-02-01")
+    assert (got.numerator, got.denominator) == (1, 4)
+    assert landing(got) == [
+        (item(1), False, items_file, 1, "no action"),
+        (item(3), True, items_file, 3, "first action a2 (supervision_actions.csv row 2)"),
+        (item(4), False, items_file, 4, "no action"),
+        (item(5), False, items_file, 5, "no action"),
+    ]
+    assert render(got)[0].endswith(": 1/4 (rows below: 1/4, agree)")
+    province = trail(spark, settings, D, "coverage", "region", "140000")
+    assert (province.numerator, province.denominator) == (5, 6)
+    firsts = {r.source_key: r.evidence.split(" (")[0] for r in province.rows}
+    assert firsts == {
+        item(1): "first action a1", item(2): "first action a3", item(3): "first action a2",
+        item(4): "no action", item(6): "first action a7", item(7): "first action a6",
+    }  # fmt: skip
+
+
+def test_trail_of_never_acted_completeness_and_rejections(spark, built):
+    """Department 31. Never acted, year to date: items 1, 3, 4, 5 in force on 28 February
+    (item 2 retired), item 5 never acted on (item 4's only action is of 2024, before the
+    period's end). Completeness, February: a2 without content, a4 with empty content. Rejected
+    rows in January: actions_31_a.csv rows 4 and 9 (row 4 with two findings counts once; the
+    released and superseded rows do not count) against a1, a3, a5 delivered in January."""
+    from spark_jobs.metrics.trail import render, trail
+
+    settings, _ = built
+    never = trail(spark, settings, D, "never_acted_share", "collection", "31")
+    assert (never.numerator, never.denominator) == (1, 4)
+    assert [(r.source_key, r.hit, r.evidence) for r in never.rows] == [
+        (item(1), False, "first action on 2025-01-31"),
+        (item(3), False, "first action on 2025-02-01"),
+        (item(4), False, "first action on 2024-12-31"),
+        (item(5), True, "never acted on"),
+    ]
+    complete = trail(spark, settings, D, "completeness", "collection", "31", "month", "2025-02-01")
+    assert (complete.numerator, complete.denominator) == (2, 4)
+    assert landing(complete) == [
+        ("a2", False, "supervision_actions.csv", 2, "field content"),
+        ("a2", True, "supervision_actions.csv", 2, "field submitted_date"),
+        ("a4", False, "supervision_actions.csv", 4, "field content"),
+        ("a4", True, "supervision_actions.csv", 4, "field submitted_date"),
+    ]
+    rejected = trail(
+        spark, settings, D, "rejection_rate", "collection", "31", "month", "2025-01-01"
+    )
+    assert (rejected.numerator, rejected.denominator) == (2, 5)
+    assert sorted(landing(rejected)) == [
+        ("a1", False, "supervision_actions.csv", 1, ""),
+        ("a3", False, "supervision_actions.csv", 3, ""),
+        ("a5", False, "supervision_actions.csv", 5, ""),
+        ("actions_31_a.csv:4", True, "actions_31_a.csv", 4, ""),
+        ("actions_31_a.csv:9", True, "actions_31_a.csv", 9, ""),
+    ]
+    assert render(rejected)[0].endswith(": 2/5 (rows below: 2/5, agree)")
+    # the evaluation's rejection rate is the collection's
+    evaluation = trail(
+        spark, settings, D, "rejection_rate", "department", "31", "month", "2025-01-01"
+    )
+    assert evaluation.rows == rejected.rows

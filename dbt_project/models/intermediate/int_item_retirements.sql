@@ -4,17 +4,26 @@
 -- an item is retired or suspended once every checklist it has is in one of the statuses of
 -- var coverage_periodic.retired_statuses, from the latest published_date among them. An
 -- item without a checklist, or with one still in force, stays in force.
+--
+-- When this build leaves the checklists out (never delivered, or held by the quality gate),
+-- their published mart is read as it stands, and with none every item is in force
+-- (macros/unbuilt.sql): coverage and the collection indicators of a province that delivers
+-- only the catalog and its actions are still built.
 {%- set retired = var('coverage_periodic')['retired_statuses'] %}
+{%- set checklist_columns = [
+    ('item_code', 'string'), ('checklist_code', 'string'), ('status', 'string'),
+    ('published_date', 'date'),
+] %}
 
 with checklists as (
     select
-        item_code,
-        checklist_code,
+        published.item_code,
+        published.checklist_code,
         -- every check point row of a retired checklist carries the status
-        bool_and(status in ('{{ retired | join("', '") }}')) as is_retired,
-        max(published_date) as published_date
-    from {{ ref('inspection_checklists') }}
-    group by item_code, checklist_code
+        bool_and(published.status in ('{{ retired | join("', '") }}')) as is_retired,
+        max(published.published_date) as published_date
+    from {{ mart_or_published('inspection_checklists', checklist_columns) }} as published
+    group by published.item_code, published.checklist_code
 ),
 
 per_item as (

@@ -3,17 +3,23 @@
 -- GB/T 2260) published an inspection checklist for the item. The claim is retired from the
 -- latest published_date once every checklist of the item in the region has a status of var
 -- coverage_periodic.retired_statuses (as int_item_retirements does for the whole catalog).
+-- Without the checklists in this build, their published mart (macros/unbuilt.sql); with none,
+-- no region has claimed anything.
 {%- set retired = var('coverage_periodic')['retired_statuses'] %}
+{%- set checklist_columns = [
+    ('item_code', 'string'), ('checklist_code', 'string'), ('division_code', 'string'),
+    ('status', 'string'), ('published_date', 'date'),
+] %}
 
 with checklists as (
     select
-        item_code,
-        checklist_code,
-        min(division_code) as division_code,
-        bool_and(status in ('{{ retired | join("', '") }}')) as is_retired,
-        max(published_date) as published_date
-    from {{ ref('inspection_checklists') }}
-    group by item_code, checklist_code
+        published.item_code,
+        published.checklist_code,
+        min(published.division_code) as division_code,
+        bool_and(published.status in ('{{ retired | join("', '") }}')) as is_retired,
+        max(published.published_date) as published_date
+    from {{ mart_or_published('inspection_checklists', checklist_columns) }} as published
+    group by published.item_code, published.checklist_code
 ),
 
 rolled_up as (

@@ -10,7 +10,6 @@
 -- The department is the action's department_code (who delivered it); for never_acted_share
 -- the catalog's owner of the item.
 {%- set collection = var('collection_indicators') %}
-{%- set fields = collection['completeness_fields'] %}
 {{
     config(
         unique_key=['run_date', 'period_grain', 'period_start', 'department_code', 'indicator'],
@@ -59,71 +58,41 @@ acted as (
         count_if(
             datediff(actions.submitted_date, actions.action_date)
             <= {{ collection['timeliness_days'] }}
-        ) as timely,
-        sum(
-            0
-            {%- for field in fields %}
-                + case
-                    when nullif(trim(cast(actions.{{ field }} as string)), '') is null then 0
-                    else 1
-                end
-            {%- endfor %}
-        ) as fields_filled
+        ) as timely
     from periods
     inner join actions on actions.action_date between periods.period_start and periods.period_end
     group by periods.period_grain, periods.period_start, actions.department_code
 ),
 
-accepted as (
+-- completeness (per action and field) and rejection rate (per row delivered): the rows of
+-- gold.collection_events, which the trail lists
+events as (
     select
         periods.period_grain,
         periods.period_start,
-        actions.department_code,
-        count(*) as rows_accepted
+        events.department_code,
+        count_if(events.measure = 'completeness') as field_slots,
+        count_if(events.measure = 'completeness' and events.hit) as fields_filled,
+        count_if(events.measure = 'rejection_rate' and not events.hit) as rows_accepted,
+        count_if(events.measure = 'rejection_rate' and events.hit) as rows_rejected
     from periods
-    inner join actions
-        on actions.delivery_date between periods.period_start and periods.period_end
-    group by periods.period_grain, periods.period_start, actions.department_code
+    inner join {{ ref('collection_events') }} as events
+        on events.event_date between periods.period_start and periods.period_end
+    group by periods.period_grain, periods.period_start, events.department_code
 ),
 
-quarantined as (
-    {{ rejected_action_rows() }}
-),
-
-rejected as (
-    select
-        periods.period_grain,
-        periods.period_start,
-        quarantined.department_code,
-        count(*) as rows_rejected
-    from periods
-    inner join quarantined
-        on quarantined.delivery_date between periods.period_start and periods.period_end
-    group by periods.period_grain, periods.period_start, quarantined.department_code
-),
-
-last_actions as (
-    select
-        item_code,
-        min(action_date) as first_action_date
-    from actions
-    group by item_code
-),
-
+-- the catalog's items per period and owning department (gold.coverage_items, the rows the
+-- trail lists): in force on the period's last day, and never acted on by then
 never_acted as (
     select
-        periods.period_grain,
-        periods.period_start,
-        items.department_code,
+        period_grain,
+        period_start,
+        subject_code as department_code,
         count(*) as items_in_force,
-        count_if(
-            last_actions.first_action_date is null
-            or last_actions.first_action_date > periods.period_end
-        ) as items_never_acted
-    from periods
-    inner join items on coalesce(periods.period_end < items.retired_on, true)
-    left join last_actions on items.item_code = last_actions.item_code
-    group by periods.period_grain, periods.period_start, items.department_code
+        count_if(first_action_date is null or first_action_date > period_end) as items_never_acted
+    from {{ ref('coverage_items') }}
+    where subject_type = 'department' and in_force_at_end
+    group by period_grain, period_start, subject_code
 ),
 
 spine as (
@@ -135,9 +104,10 @@ spine as (
         departments.department_name,
         coalesce(acted.actions, 0) as actions,
         coalesce(acted.timely, 0) as timely,
-        coalesce(acted.fields_filled, 0) as fields_filled,
-        coalesce(accepted.rows_accepted, 0) as rows_accepted,
-        coalesce(rejected.rows_rejected, 0) as rows_rejected,
+        coalesce(events.field_slots, 0) as field_slots,
+        coalesce(events.fields_filled, 0) as fields_filled,
+        coalesce(events.rows_accepted, 0) as rows_accepted,
+        coalesce(events.rows_rejected, 0) as rows_rejected,
         coalesce(never_acted.items_in_force, 0) as items_in_force,
         coalesce(never_acted.items_never_acted, 0) as items_never_acted
     from periods
@@ -147,16 +117,11 @@ spine as (
             periods.period_grain = acted.period_grain
             and periods.period_start = acted.period_start
             and departments.department_code = acted.department_code
-    left join accepted
+    left join events
         on
-            periods.period_grain = accepted.period_grain
-            and periods.period_start = accepted.period_start
-            and departments.department_code = accepted.department_code
-    left join rejected
-        on
-            periods.period_grain = rejected.period_grain
-            and periods.period_start = rejected.period_start
-            and departments.department_code = rejected.department_code
+            periods.period_grain = events.period_grain
+            and periods.period_start = events.period_start
+            and departments.department_code = events.department_code
     left join never_acted
         on
             periods.period_grain = never_acted.period_grain
@@ -170,7 +135,7 @@ indicators as (
         stack(
             4,
             'timeliness', timely, actions,
-            'completeness', fields_filled, actions * {{ fields | length }},
+            'completeness', fields_filled, field_slots,
             'rejection_rate', rows_rejected, rows_rejected + rows_accepted,
             'never_acted_share', items_never_acted, items_in_force
         ) as (indicator, numerator, denominator)

@@ -4,7 +4,8 @@
 -- agencies of the region claimed with a checklist, county -> city -> province). Only items in
 -- force in the period count: an item retired or suspended on date R leaves the denominator of
 -- every period starting on or after R, and only its actions before R count (docs/coverage.md).
--- Rates are rounded half up to 4 decimals before the target comparison.
+-- Rates are rounded half up to 4 decimals before the target comparison. The items behind each
+-- value are gold.coverage_items (one row per period, subject and item), counted here.
 -- Incremental MERGE on the key below; the post-hook drops the run date's rows of subjects
 -- that are gone (macros/metrics.sql), so a re-run leaves exactly the date's rows.
 {{
@@ -15,124 +16,24 @@
     )
 }}
 
-with periods as (
-    {{ metric_periods() }}
-),
-
-items as (
-    select * from {{ ref('int_item_retirements') }}
-),
-
-subject_items as (
-    select
-        'department' as subject_type,
-        department_code as subject_code,
-        department_name as subject_name,
-        cast(null as string) as division_level,
-        item_code,
-        retired_on
-    from items
-    union all
-    select
-        'region' as subject_type,
-        division_code as subject_code,
-        cast(null as string) as subject_name,
-        division_level,
-        item_code,
-        retired_on
-    from {{ ref('int_region_item_claims') }}
-),
-
-actions as (
-    select
-        item_code,
-        division_code,
-        action_date
-    from {{ ref('supervision_actions') }}
-    where action_date between trunc({{ run_date() }}, 'YEAR') and {{ run_date() }}
-),
-
--- each action with the subjects it counts for: the department owning its item in the catalog,
--- and every region its division rolls up into
-acted as (
-    select
-        'department' as subject_type,
-        items.department_code as subject_code,
-        actions.item_code,
-        actions.action_date
-    from actions
-    inner join items on actions.item_code = items.item_code
-    union all
-    select
-        'region' as subject_type,
-        explode({{ division_rollup('division_code') }}) as subject_code,
-        item_code,
-        action_date
-    from actions
-),
-
-item_periods as (
-    select
-        periods.period_grain,
-        periods.period_start,
-        periods.period_end,
-        subject_items.subject_type,
-        subject_items.subject_code,
-        subject_items.subject_name,
-        subject_items.division_level,
-        subject_items.item_code,
-        subject_items.retired_on,
-        -- in force on at least the first day of the period
-        coalesce(subject_items.retired_on > periods.period_start, true) as in_force,
-        -- the last day the item counts: the period's end or the day before its retirement
-        least(periods.period_end, date_sub(subject_items.retired_on, 1)) as counts_until
-    from periods
-    cross join subject_items
-),
-
-covered as (
-    select distinct
-        item_periods.period_grain,
-        item_periods.period_start,
-        item_periods.subject_type,
-        item_periods.subject_code,
-        item_periods.item_code
-    from item_periods
-    inner join acted
-        on
-            item_periods.subject_type = acted.subject_type
-            and item_periods.subject_code = acted.subject_code
-            and item_periods.item_code = acted.item_code
-            and acted.action_date between item_periods.period_start and item_periods.counts_until
-    where item_periods.in_force
+with items as (
+    select * from {{ ref('coverage_items') }}
 ),
 
 counted as (
     select
-        item_periods.period_grain,
-        item_periods.period_start,
-        item_periods.period_end,
-        item_periods.subject_type,
-        item_periods.subject_code,
-        min(item_periods.subject_name) as subject_name,
-        min(item_periods.division_level) as division_level,
-        count_if(item_periods.in_force) as items_in_force,
-        count_if(not item_periods.in_force) as items_retired,
-        count(covered.item_code) as items_covered
-    from item_periods
-    left join covered
-        on
-            item_periods.period_grain = covered.period_grain
-            and item_periods.period_start = covered.period_start
-            and item_periods.subject_type = covered.subject_type
-            and item_periods.subject_code = covered.subject_code
-            and item_periods.item_code = covered.item_code
-    group by
-        item_periods.period_grain,
-        item_periods.period_start,
-        item_periods.period_end,
-        item_periods.subject_type,
-        item_periods.subject_code
+        period_grain,
+        period_start,
+        period_end,
+        subject_type,
+        subject_code,
+        min(subject_name) as subject_name,
+        min(division_level) as division_level,
+        count_if(in_force) as items_in_force,
+        count_if(not in_force) as items_retired,
+        count_if(is_covered) as items_covered
+    from items
+    group by period_grain, period_start, period_end, subject_type, subject_code
 ),
 
 rated as (

@@ -1,6 +1,7 @@
 -- gold.coverage_rate: supervision-action data coverage (监管行为数据覆盖率) per department and
--- run date. coverage_rate = catalog items with at least one action from 1 January to the run
--- date / the department's catalog items; the two targets are project vars (docs/coverage.md).
+-- run date. coverage_rate = catalog items in force with at least one action from 1 January to
+-- the run date (before the item's retirement) / the department's catalog items in force in
+-- that period; the two targets are project vars (docs/coverage.md).
 --
 -- Incremental MERGE on (run_date, department_code): a run adds or replaces the run date's rows
 -- and leaves every other date's rows alone (history). unique_key is required: a merge without
@@ -23,21 +24,25 @@
     )
 }}
 
+-- the department's year to date in gold.coverage_items: the rows coverage_periodic counts,
+-- so the two agree and the trail lists these items
 with items as (
-    select * from {{ ref('int_items_covered_by_actions') }}
+    select * from {{ ref('coverage_items') }}
+    where subject_type = 'department' and period_grain = 'year_to_date'
 ),
 
 per_department as (
     select
-        department_code,
+        subject_code as department_code,
         period_start,
         period_end,
         -- one name per department in the catalog; min() keeps a re-run deterministic if not
-        min(department_name) as department_name,
-        count(*) as items_total,
+        min(subject_name) as department_name,
+        count_if(in_force) as items_total,
+        count_if(not in_force) as items_retired,
         count_if(is_covered) as items_covered
     from items
-    group by department_code, period_start, period_end
+    group by subject_code, period_start, period_end
 ),
 
 rated as (
@@ -47,9 +52,10 @@ rated as (
         period_start,
         period_end,
         items_total,
+        items_retired,
         items_covered,
-        -- bigint / bigint is a double in Spark, rounded half-up to 4 places
-        cast(items_covered / items_total as decimal(7, 4)) as coverage_rate
+        -- rounded half up to 4 places before the target comparison; null with no item in force
+        {{ metric_rate('items_covered', 'items_total', 7, 4) }} as coverage_rate
     from per_department
 )
 
@@ -62,6 +68,7 @@ select
     items_total,
     items_covered,
     coverage_rate,
-    coverage_rate >= {{ var('coverage_target_80') }} as meets_80_target,
-    coverage_rate >= {{ var('coverage_target_100') }} as meets_100_target
+    coalesce(coverage_rate >= {{ var('coverage_target_80') }}, false) as meets_80_target,
+    coalesce(coverage_rate >= {{ var('coverage_target_100') }}, false) as meets_100_target,
+    items_retired
 from rated

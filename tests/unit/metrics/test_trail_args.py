@@ -19,7 +19,12 @@ pytestmark = pytest.mark.quick
         ({"period_grain": "week"}, "not a period grain: 'week' \\(one of year_to_date, month\\)"),
         ({"period_start": "2024-13-01"}, "month must be in 1..12"),
         ({"period_start": "June"}, "Invalid isoformat string: 'June'"),
-        ({"indicator": "coverage"}, "no row trail for indicator 'coverage'"),
+        ({"indicator": "coverage"}, "no row trail for collection indicator 'coverage': one of"),
+        ({"indicator": "volume", "subject_type": "region"}, "no row trail for evaluation indi"),
+        (
+            {"indicator": "rejection_rate", "subject_type": "region"},
+            "rejection_rate is per department",
+        ),
     ],
 )
 def test_bad_arguments_are_refused_before_any_query(tmp_path, kwargs, message):
