@@ -27,8 +27,8 @@ pytestmark = pytest.mark.slow
 def lake_state(spark, home: Path) -> dict[str, Counter]:
     """Every Delta table of the lake as a multiset of rows, left out what differs between two
     runs of the same data: timestamp columns (commit and load times), the export ledger's
-    `cd_time` (a commit time as text) and dbt snapshots' `dbt_scd_id` (a hash of the key and
-    the snapshot time)."""
+    `cd_time` (a commit time as text), dbt snapshots' `dbt_scd_id` (a hash of the key and
+    the snapshot time) and the metrics' `_dbt_invocation_id` (the dbt run that wrote the row)."""
     state = {}
     for log in sorted((home / "storage" / "lake").glob("*/*/_delta_log")):
         table = log.parent
@@ -36,7 +36,8 @@ def lake_state(spark, home: Path) -> dict[str, Counter]:
         keep = [
             f"`{f.name}`"
             for f in df.schema.fields
-            if f.dataType.typeName() != "timestamp" and f.name not in ("cd_time", "dbt_scd_id")
+            if f.dataType.typeName() != "timestamp"
+            and f.name not in ("cd_time", "dbt_scd_id", "_dbt_invocation_id")
         ]
         state[f"{table.parent.name}.{table.name}"] = Counter(
             tuple(str(v) for v in row) for row in df.select(*keep).collect()
