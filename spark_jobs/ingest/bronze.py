@@ -8,13 +8,9 @@ that silver can quarantine it: nothing read is dropped. One Delta commit per fil
 a paged JSON dump), made idempotent with `txnAppId`/`txnVersion`, so a crash leaves either the
 whole file or none of it, and a file already ingested (same SHA-256) is skipped.
 
-Paged JSON dumps (`<dump>_p<NNNN>.json`): the dump is the unit. A complete dump is one batch
-and one commit; `_row_number` runs across its pages in page order and `_file_sha256` is the
-page file's. An incomplete or unreadable dump is rejected whole: every page file gets a
-`rejected` row in ops.batch_log with the dump's reason, and is read again on the next run (the
-missing page may arrive). A dump is ingested once: once its pages are in bronze, a page file
-that is new or changed under that dump name is rejected (deliver a corrected dump under a new
-dump name); the same pages under another dump name are `skipped_duplicate`.
+Paged JSON dumps (`<dump>_p<NNNN>.json`) are ingested whole by `dumps.py`: one batch and one
+commit per complete dump, its pages `waiting` while some are still to come (a dump delivered in
+parts over several days), the dump rejected whole when a page is unreadable.
 
 Some files are refused before they are read, each recorded as `rejected` with its reason
 (`landing.landing_refusal`): a name with whitespace, a control character, a backslash or `..` (shell
@@ -28,7 +24,6 @@ import hashlib
 import logging
 import time
 import uuid
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -45,8 +40,6 @@ from spark_jobs.ingest.readers import (
     DumpRejected,
     FileRejected,
     read_delivery,
-    read_json_dump,
-    split_page_name,
 )
 
 __all__ = [
@@ -56,7 +49,6 @@ __all__ = [
     "FileResult",
     "batch_id_for",
     "ingest",
-    "ingest_dump",
     "ingest_file",
     "ingested_files",
     "parse_delivery",
@@ -79,7 +71,7 @@ parse_delivery = read_delivery  # csv, xlsx or jsonl, by the contract's format
 @dataclass
 class FileResult:
     source_file: str
-    status: str  # ingested | skipped_duplicate | rejected
+    status: str  # ingested | skipped_duplicate | rejected | waiting (a dump's page, dumps.py)
     rows: int = 0
     reason: str | None = None
     batch_id: str | None = None
@@ -204,7 +196,7 @@ def ingest_file(
     appends, which `txnAppId` turns into no-ops, and then records them.
     """
     if contract.format == "json_pages":
-        raise ValueError(f"{contract.name}: a paged dump is ingested whole, use ingest_dump")
+        raise ValueError(f"{contract.name}: a paged dump is ingested whole, use dumps.ingest_dump")
     data = storage.read_bytes(f"landing/{key}")
     sha = _sha256(data)
     batch_id = batch_id_for(contract, sha)
@@ -245,87 +237,6 @@ def ingest_file(
     ops_rows.append({**base, "status": "ingested", "rows_read": n})
     seen[sha] = key
     return FileResult(key, "ingested", rows=n, batch_id=batch_id)
-
-
-def ingest_dump(
-    spark,
-    settings: Settings,
-    contract: Contract,
-    storage: Storage,
-    dump: str,
-    keys: list[str],
-    delivery_date: date,
-    seen: dict[str, str],
-    ops_rows: list[dict],
-) -> list[FileResult]:
-    """Land one paged JSON dump (its page files `keys`) as one batch and one commit, or skip or
-    reject it whole; append one ops.batch_log row per page file to `ops_rows`."""
-    keys = sorted(keys, key=lambda k: (split_page_name(k) or (dump, 0))[1])
-    datas = {k: storage.read_bytes(f"landing/{k}") for k in keys}
-    shas = {k: _sha256(datas[k]) for k in keys}
-    dump_sha = _sha256("\n".join(shas[k] for k in keys).encode())  # content, in page order
-    batch_id = batch_id_for(contract, dump_sha)
-    done = [k for k in keys if seen.get(shas[k]) == k]
-    copies = [k for k in keys if shas[k] in seen and seen[shas[k]] != k]
-    results = [
-        FileResult(k, "skipped_duplicate", reason="already ingested", batch_id=batch_id)
-        for k in done
-    ]
-    if len(done) + len(copies) == len(keys):
-        for k in copies:
-            reason = f"same content (sha256 {shas[k][:12]}…) already ingested from {seen[shas[k]]}"
-            ops_rows.append(
-                {
-                    **_base(contract, k, shas[k], batch_id, delivery_date),
-                    "status": "skipped_duplicate",
-                    "rows_read": 0,
-                    "reason": reason,
-                }
-            )
-            results.append(FileResult(k, "skipped_duplicate", reason=reason, batch_id=batch_id))
-        return results
-    if done:
-        names = ", ".join(k.rsplit("/", 1)[-1] for k in done)
-        reason = (
-            f"{dump}: the dump was already ingested ({names}); a new or changed page "
-            "file under its name is refused: deliver a corrected dump under a new name"
-        )
-        return results + [
-            _reject(contract, k, shas[k], batch_id, delivery_date, reason, ops_rows)
-            for k in keys
-            if k not in done
-        ]
-    try:
-        table = read_json_dump(contract, dump, [(k, datas[k]) for k in keys])
-    except Exception as exc:  # DumpRejected, or a reader's surprise: the others go on
-        if not isinstance(exc, FileRejected):
-            log.exception("bronze %s: reading dump %s failed", contract.name, dump)
-        reason = (
-            str(exc)
-            if isinstance(exc, FileRejected)
-            else (f"{dump}: cannot be read ({type(exc).__name__}: {exc})")
-        )
-        return [
-            _reject(contract, k, shas[k], batch_id, delivery_date, reason, ops_rows) for k in keys
-        ]
-    files = table.column("_source_file").to_pylist()
-    if table.num_rows:
-        table = _with_lineage(
-            contract, table, files, [shas[f] for f in files], batch_id, delivery_date
-        )
-        _append(spark, settings, contract, table, dump_sha)
-    per_page = Counter(files)
-    for k in keys:
-        ops_rows.append(
-            {
-                **_base(contract, k, shas[k], batch_id, delivery_date),
-                "status": "ingested",
-                "rows_read": per_page[k],
-            }
-        )
-        seen[shas[k]] = k
-        results.append(FileResult(k, "ingested", rows=per_page[k], batch_id=batch_id))
-    return results
 
 
 def ingested_files(spark, settings: Settings, contract: Contract) -> dict[str, str]:
@@ -385,41 +296,11 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
         progress.done(results[-1])
     keys = [k for k in keys if k not in refused]
     if contract.format == "json_pages":
-        # a dump is the page files `<dump>_p<NNNN>.json` of one folder; any other file is stray
-        units: dict[tuple[str, str | None], list[str]] = {}
-        for key in keys:
-            split = split_page_name(key)
-            unit = (key, None) if split is None else (key.rsplit("/", 1)[0], split[0])
-            units.setdefault(unit, []).append(key)
-        for (_, dump), unit_keys in units.items():
-            if dump is not None:
-                results.extend(
-                    ingest_dump(
-                        spark,
-                        settings,
-                        contract,
-                        storage,
-                        dump,
-                        unit_keys,
-                        delivery_date,
-                        seen,
-                        ops_rows,
-                    )
-                )
-                progress.done(results[-1], len(unit_keys))
-                continue
-            key = unit_keys[0]
-            sha = _sha256(storage.read_bytes(f"landing/{key}"))
-            reason = (
-                f"{key}: not a page file: {contract.name} is delivered as paged dumps "
-                "named <dump>_p<NNNN>.json"
-            )
-            results.append(
-                _reject(
-                    contract, key, sha, batch_id_for(contract, sha), delivery_date, reason, ops_rows
-                )
-            )
-            progress.done(results[-1])
+        from spark_jobs.ingest import dumps  # imports this module
+
+        results += dumps.ingest_dumps(
+            spark, settings, contract, storage, keys, delivery_date, seen, ops_rows, progress
+        )
     else:
         for key in keys:
             results.append(

@@ -8,7 +8,7 @@ ops.batch_log) and returns a JSON-safe summary: one entry per file (status, rows
 | outcome | when | task | asset event `bronze.<source>` |
 |---|---|---|---|
 | `new_data` | at least one file landed rows in bronze (others may be rejected) | success | yes, extra = `event` |
-| `nothing_new` | files were there but none added rows (already ingested, header-only, or rejected next to skipped ones) | skipped | no |
+| `nothing_new` | files were there but none added rows (already ingested, header-only, the first part of a dump `waiting` for the rest, or rejected next to skipped ones) | skipped | no |
 | `no_files` | the landing folder of the date is empty or absent | skipped | no |
 | `all_rejected` | there were files and every one was rejected | failed, not retried | no |
 
@@ -33,6 +33,7 @@ from spark_jobs.core.settings import Settings
 log = logging.getLogger(__name__)
 
 OUTCOMES = ("new_data", "nothing_new", "no_files", "all_rejected")
+STATUSES = ("ingested", "skipped_duplicate", "rejected", "waiting")  # a file's, bronze.FileResult
 
 
 def _day(run_date) -> date:
@@ -80,7 +81,7 @@ def summarize(contract: Contract, day: date, results) -> dict:
         "contract_version": contract.version,
         "outcome": outcome,
         "message": message,
-        "counts": {s: counts.get(s, 0) for s in ("ingested", "skipped_duplicate", "rejected")},
+        "counts": {s: counts.get(s, 0) for s in STATUSES},
         "rows_ingested": rows,
         "files": files,
         # the asset event's extra (small: the files themselves are in ops.batch_log)
@@ -89,6 +90,7 @@ def summarize(contract: Contract, day: date, results) -> dict:
             "rows": rows,
             "files_ingested": counts.get("ingested", 0),
             "files_rejected": counts.get("rejected", 0),
+            "files_waiting": counts.get("waiting", 0),
             "contract_version": contract.version,
         },
     }

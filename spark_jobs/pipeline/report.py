@@ -8,16 +8,17 @@ import sys
 
 def render_day(summary: dict) -> list[str]:
     """What arrived on the run date, per source (ops.batch_log rows of that delivery date):
-    files ingested, skipped as already ingested, rejected; rows read, accepted, quarantined,
-    superseded by a later delivery."""
+    files ingested, skipped as already ingested, rejected, waiting (pages of a dump whose rest
+    is still to come); rows read, accepted, quarantined, superseded by a later delivery."""
     rows = summary.get("delivered") or []
-    out = [f"Delivered on {summary['run_date']} (files: ingested/skipped/rejected; rows):"]
+    out = [f"Delivered on {summary['run_date']} (files: ingested/skipped/rejected/waiting; rows):"]
     if not rows:
         return [*out, "  nothing"]
     for r in rows:
         out.append(
             f"  {r['source']:<32} files {r['files_ingested']}/{r['files_skipped']}/"
-            f"{r['files_rejected']}  read {r['rows_read'] or 0:>6}  accepted "
+            f"{r['files_rejected']}/{r.get('files_waiting') or 0}  read {r['rows_read'] or 0:>6}"
+            "  accepted "
             f"{r['rows_accepted'] or 0:>6}  quarantined {r['rows_quarantined'] or 0:>4}  "
             f"superseded {r['rows_superseded'] or 0:>4}"
         )

@@ -200,6 +200,7 @@ def report(run_date) -> dict:
         "count_if(stage = 'bronze' AND status = 'ingested') AS files_ingested, "
         "count_if(stage = 'bronze' AND status = 'skipped_duplicate') AS files_skipped, "
         "count_if(stage = 'bronze' AND status = 'rejected') AS files_rejected, "
+        "count_if(stage = 'bronze' AND status = 'waiting') AS files_waiting, "
         "sum(CASE WHEN stage = 'silver' THEN rows_read END) AS rows_read, "
         "sum(CASE WHEN stage = 'silver' THEN rows_accepted END) AS rows_accepted, "
         "sum(CASE WHEN stage = 'silver' THEN rows_quarantined END) AS rows_quarantined, "

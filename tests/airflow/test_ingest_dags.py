@@ -145,6 +145,7 @@ def test_task_state_and_asset_event_follow_the_outcome(bag, monkeypatch, files, 
             "rows": 5,
             "files_ingested": 1,
             "files_rejected": 1,
+            "files_waiting": 0,
             "contract_version": summary["contract_version"],
         }
         return

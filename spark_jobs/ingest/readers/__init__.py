@@ -34,7 +34,12 @@ from collections.abc import Callable
 import pyarrow as pa
 
 from spark_jobs.contracts import Contract
-from spark_jobs.ingest.readers.common import ROW_COLUMNS, DumpRejected, FileRejected
+from spark_jobs.ingest.readers.common import (
+    ROW_COLUMNS,
+    DumpIncomplete,
+    DumpRejected,
+    FileRejected,
+)
 from spark_jobs.ingest.readers.csv_reader import read_csv
 from spark_jobs.ingest.readers.json_pages_reader import read_json_dump, split_page_name
 from spark_jobs.ingest.readers.jsonl_reader import read_jsonl
@@ -43,6 +48,7 @@ from spark_jobs.ingest.readers.xlsx_reader import cell_text, read_xlsx
 __all__ = [
     "READERS",
     "ROW_COLUMNS",
+    "DumpIncomplete",
     "DumpRejected",
     "FileRejected",
     "cell_text",

@@ -49,6 +49,16 @@ class DumpRejected(FileRejected):
     Every page file of the dump is rejected with this message."""
 
 
+class DumpIncomplete(DumpRejected):
+    """A paged dump whose pages are all readable and agree, but some are not here yet: the
+    rest may come with a later delivery (a credit dump sent in parts), so bronze holds the
+    pages as `waiting` instead of rejecting them. `missing` are the absent page numbers."""
+
+    def __init__(self, message: str, missing: list[int]):
+        super().__init__(message)
+        self.missing = missing
+
+
 def require_content(data: bytes, source_file: str) -> None:
     """Reject a file that holds nothing but whitespace."""
     if not data.strip():

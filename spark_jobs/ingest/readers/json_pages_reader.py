@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from spark_jobs.contracts import PAGE_KEYS, Contract
-from spark_jobs.ingest.readers.common import DumpRejected, Rows
+from spark_jobs.ingest.readers.common import DumpIncomplete, DumpRejected, Rows
 from spark_jobs.ingest.readers.json_values import (
     MISSING,
     kind,
@@ -118,8 +118,10 @@ def read_json_dump(contract: Contract, dump: str, pages: Sequence[tuple[str, byt
     `pages` are (source_file, bytes) of every file named `<dump>_p<NNNN>.json`. The dump is
     complete when every page parses, all pages agree on total and size, pages 1..ceil(total /
     size) are all there (no more), and the records add up to total; otherwise `DumpRejected`
-    names the dump and every problem found."""
+    names the dump and every problem found (`DumpIncomplete` when absent pages are the only
+    one: the rest may still arrive)."""
     problems: list[str] = []
+    missing: list[int] = []
     parsed: list[Page] = []
     present: dict[int, str] = {}
     for source_file, data in pages:
@@ -159,6 +161,8 @@ def read_json_dump(contract: Contract, dump: str, pages: Sequence[tuple[str, byt
                 problems.append(f"records add up to {count}, total says {total}")
     elif not pages:
         problems.append("no page files")
+    if missing and len(problems) == 1:
+        raise DumpIncomplete(f"{dump}: {problems[0]}", missing)
     if problems:
         raise DumpRejected(f"{dump}: {'; '.join(problems)}")
 

@@ -18,7 +18,7 @@ def test_ingest_source_lands_one_small_source(spark, lake):
     first = ingest_source(SOURCE, "2024-06-28", settings=lake, spark=spark)
     assert first["outcome"] == "new_data"
     assert first["table"] == f"bronze.{SOURCE}"
-    assert first["counts"] == {"ingested": 1, "skipped_duplicate": 0, "rejected": 0}
+    assert first["counts"] == {"ingested": 1, "skipped_duplicate": 0, "rejected": 0, "waiting": 0}
     assert first["rows_ingested"] == SAMPLE_ROWS
     assert [(f["status"], f["rows"]) for f in first["files"]] == [("ingested", SAMPLE_ROWS)]
     assert first["event"]["rows"] == SAMPLE_ROWS
@@ -26,14 +26,14 @@ def test_ingest_source_lands_one_small_source(spark, lake):
 
     again = ingest_source(SOURCE, "2024-06-28", settings=lake, spark=spark)
     assert again["outcome"] == "nothing_new"
-    assert again["counts"] == {"ingested": 0, "skipped_duplicate": 1, "rejected": 0}
+    assert again["counts"] == {"ingested": 0, "skipped_duplicate": 1, "rejected": 0, "waiting": 0}
     assert spark.table(f"bronze.{SOURCE}").count() == SAMPLE_ROWS
 
     # a day with only a broken file: every file rejected, recorded in ops.batch_log
     storage.write_bytes(f"landing/{SOURCE}/2024-06-29/broken.csv", b"\xef\xbb\xbfnot,the,header\n")
     bad = ingest_source(SOURCE, "2024-06-29", settings=lake, spark=spark)
     assert bad["outcome"] == "all_rejected"
-    assert bad["counts"] == {"ingested": 0, "skipped_duplicate": 0, "rejected": 1}
+    assert bad["counts"] == {"ingested": 0, "skipped_duplicate": 0, "rejected": 1, "waiting": 0}
     assert "broken.csv" in bad["files"][0]["reason"]
     logged = spark.sql(
         "SELECT status, reason FROM ops.batch_log "

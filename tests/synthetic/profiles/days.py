@@ -11,9 +11,17 @@ answer is exact:
 | hotline_12345 | `NEW_ORDERS` × scale new work orders (copies of day-1 orders with every time shifted so the latest is on d, and a new 工单编号: received time + sequence) |
 | inspection_checklists | day 2 only, a catalog change: every checklist row of one item published again on d with status 02 取消, which retires the item from d (coverage leaves it out) |
 | enforcement_officers | the day-1 file delivered again under d's folder, byte for byte (bronze skips it: same SHA-256) |
+| credit_abnormal_operations | `NEW_LISTINGS` × scale new 经营异常名录 listings (copies of clean day-1 records of entities, a new 记录编号 `YC<yyyymmdd of d>9<seq>`, listed on the day before d) as one paged dump `credit_abnormal_operations_<yyyymmdd of d>`; on day 2 of 3 or more days the dump arrives in two parts: its first page on day 2, the rest on day 3 (bronze holds the first part `waiting` and lands the dump whole on day 3) |
 
-`ground_truth_days.csv` lists every row and file of the later days: delivery date, source,
-file, row, key and change (`new`, `correction`, `retirement`, `redelivered_file`). Nothing
+Late files: on day 2 of 3 or more days, one department's actions file of day 2 (its new
+inspections and corrections, 报送时间 day 2) is delivered late, on day 3, under its own name
+`supervision_actions_<dept>_<day 2>.csv` in day 3's folder. An action is corrected at most once
+over the days, so a late correction never meets a later one of the same action.
+
+`ground_truth_days.csv` lists every row and file of the later days: delivery date (the day the
+file arrives), source, file, row, key and change (`new`, `correction`, `retirement`,
+`redelivered_file`; whole-file rows `late_file`, key the day it belongs to, and `dump_part`, key
+`<dump> part i of 2, complete on <day>`). Nothing
 here is random except through the seed: the same arguments give the same bytes.
 """
 
@@ -32,6 +40,7 @@ from pathlib import Path
 from spark_jobs.contracts import Contract, get_contract
 from tests.synthetic import SCHEMAS
 from tests.synthetic.ground_truth import read_ground_truth
+from tests.synthetic.profiles.days_credit import NEW_LISTINGS, Listings
 
 NEW_ACTIONS = 20  # per day, × scale
 CORRECTIONS = 3  # per day
@@ -43,6 +52,7 @@ LATER_SOURCES = (
     "hotline_12345",
     "inspection_checklists",
     "enforcement_officers",
+    "credit_abnormal_operations",
 )
 _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$")
 
@@ -73,14 +83,18 @@ def _read_csv(path: Path, contract: Contract) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _write_csv(path: Path, contract: Contract, rows: list[dict[str, str]]) -> None:
+def _csv_bytes(contract: Contract, rows: list[dict[str, str]]) -> bytes:
     headers = [f.header for f in contract.fields]
     buf = io.StringIO()
     writer = csv.DictWriter(buf, headers, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
+    return buf.getvalue().encode(_encoding(contract))
+
+
+def _write_csv(path: Path, contract: Contract, rows: list[dict[str, str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(buf.getvalue().encode(_encoding(contract)))
+    path.write_bytes(_csv_bytes(contract, rows))
 
 
 class LaterDays:
@@ -95,6 +109,11 @@ class LaterDays:
         self.faulty_rows = {(r["file"], int(r["row_number"])) for r in labelled if r["row_number"]}
         self.actions = self._clean_actions()
         self.orders = self._clean_orders()
+        self.listings = Listings(
+            self._day1("credit_abnormal_operations"), self.landing, self.faulty_rows
+        )
+        self.corrected: set[str] = set()  # an action is corrected at most once over the days
+        self.carried: dict[date, list[tuple[str, bytes]]] = {}  # files due on a later day
 
     def _day1(self, source: str) -> Path:
         return self.landing / self.contracts[source].landing_dir / self.run_date.isoformat()
@@ -138,21 +157,49 @@ class LaterDays:
                 continue
         return orders
 
-    def write(self, day: date, k: int) -> list[Change]:
-        """Day `day` (the k-th, k >= 2) under landing/<source>/<day>/; its changes."""
+    def write(self, day: date, k: int, last: date) -> list[Change]:
+        """Day `day` (the k-th, k >= 2; `last` the last day) under landing/<source>/<day>/;
+        its changes, and those of files it leaves for the next day."""
         for source in LATER_SOURCES:
             folder = self.landing / self.contracts[source].landing_dir / day.isoformat()
             if folder.exists():
                 shutil.rmtree(folder)
+        for rel, data in self.carried.pop(day, []):  # late files, a dump's second part
+            (self.landing / rel).parent.mkdir(parents=True, exist_ok=True)
+            (self.landing / rel).write_bytes(data)
         rng = random.Random(f"{self.seed}:day:{day.isoformat()}")
-        changes = self._actions(day, rng)
+        later = day + timedelta(days=1) if k == 2 and day < last else None
+        changes = self._actions(day, rng, late_to=later)
         changes += self._orders(day, rng)
         if k == 2:
             changes += self._retirement(day, rng)
         changes += self._redelivery(day)
+        changes += self._listings(day, rng, rest_on=later)
         return changes
 
-    def _actions(self, day: date, rng: random.Random) -> list[Change]:
+    def _carry(self, day: date, rel: str, data: bytes) -> None:
+        self.carried.setdefault(day, []).append((rel, data))
+
+    def _listings(self, day: date, rng: random.Random, rest_on: date | None) -> list[Change]:
+        source = "credit_abnormal_operations"
+        pages = self.listings.dump(day, max(1, round(NEW_LISTINGS * self.scale)), rng)
+        changes: list[Change] = []
+        dump = f"{source}_{day:%Y%m%d}"
+        for n, (name, data, records) in enumerate(pages, start=1):
+            arrives = rest_on if rest_on is not None and n > 1 else day
+            rel = f"{self.contracts[source].landing_dir}/{arrives}/{name}"
+            if arrives == day:
+                (self.landing / rel).parent.mkdir(parents=True, exist_ok=True)
+                (self.landing / rel).write_bytes(data)
+            else:
+                self._carry(arrives, rel, data)
+            changes += [Change(arrives, source, rel, row, key, "new") for row, key in records]
+            if rest_on is not None and len(pages) > 1:
+                part = f"{dump} part {1 if n == 1 else 2} of 2, complete on {rest_on}"
+                changes.append(Change(arrives, source, rel, "", part, "dump_part"))
+        return changes
+
+    def _actions(self, day: date, rng: random.Random, late_to: date | None) -> list[Change]:
         contract = self.contracts["supervision_actions"]
         depts = sorted(d for d, rows in self.actions.items() if rows)
         per_dept: dict[str, list[dict[str, str]]] = {d: [] for d in depts}
@@ -170,21 +217,34 @@ class LaterDays:
             new["报送时间"] = day.isoformat()
             per_dept[dept].append(new)
             kinds[dept].append("new")
-        everyone = [(d, r) for d in depts for r in self.actions[d]]
+        everyone = [
+            (d, r) for d in depts for r in self.actions[d] if r["行为编号"] not in self.corrected
+        ]
         for dept, row in rng.sample(everyone, min(CORRECTIONS, len(everyone))):
+            self.corrected.add(row["行为编号"])
             fixed = dict(row)
             fixed["检查内容"] = f"{row['检查内容']}（{day.isoformat()}更正）"
             fixed["报送时间"] = day.isoformat()
             per_dept[dept].append(fixed)
             kinds[dept].append("correction")
         changes = []
-        for dept in depts:
-            if not per_dept[dept]:
-                continue
-            rel = f"{contract.landing_dir}/{day}/supervision_actions_{dept}_{day}.csv"
-            _write_csv(self.landing / rel, contract, per_dept[dept])
+        filled = [d for d in depts if per_dept[d]]
+        late = rng.choice(filled) if late_to is not None and filled else None
+        for dept in filled:
+            arrives = late_to if dept == late and late_to is not None else day
+            name = f"supervision_actions_{dept}_{day}.csv"
+            rel = f"{contract.landing_dir}/{arrives}/{name}"
+            data = _csv_bytes(contract, per_dept[dept])
+            if arrives == day:
+                (self.landing / rel).parent.mkdir(parents=True, exist_ok=True)
+                (self.landing / rel).write_bytes(data)
+            else:
+                self._carry(arrives, rel, data)
+                changes.append(
+                    Change(arrives, "supervision_actions", rel, "", str(day), "late_file")
+                )
             changes += [
-                Change(day, "supervision_actions", rel, n, r["行为编号"], kind)
+                Change(arrives, "supervision_actions", rel, n, r["行为编号"], kind)
                 for n, (r, kind) in enumerate(zip(per_dept[dept], kinds[dept], strict=True), 1)
             ]
         return changes
@@ -286,7 +346,7 @@ def write_later_days(out: Path, run_date: date, seed: int, scale: float, days: i
     if dates:
         writer = LaterDays(out, run_date, seed, scale)
         for k, day in enumerate(dates, start=2):
-            changes += writer.write(day, k)
+            changes += writer.write(day, k, dates[-1])
     buf = io.StringIO()
     table = csv.writer(buf, lineterminator="\n")
     table.writerow(HEADER)

@@ -19,6 +19,8 @@ SOURCE = "supervision_items"
         ([("skipped_duplicate", 0), ("rejected", 0)], "nothing_new"),
         ([], "no_files"),
         ([("rejected", 0), ("rejected", 0)], "all_rejected"),
+        ([("waiting", 0), ("waiting", 0)], "nothing_new"),  # a dump's first part: not red
+        ([("waiting", 0), ("rejected", 0)], "nothing_new"),
     ],
 )
 def test_outcomes(files, outcome):

@@ -7,6 +7,17 @@ SUMMARY = {
     "run_date": "2024-06-29",
     "delivered": [
         {
+            "source": "credit_abnormal_operations",
+            "files_ingested": 0,
+            "files_skipped": 0,
+            "files_rejected": 0,
+            "files_waiting": 1,
+            "rows_read": None,
+            "rows_accepted": None,
+            "rows_quarantined": None,
+            "rows_superseded": None,
+        },
+        {
             "source": "enforcement_officers",
             "files_ingested": 0,
             "files_skipped": 1,
@@ -21,6 +32,7 @@ SUMMARY = {
             "files_ingested": 9,
             "files_skipped": 0,
             "files_rejected": 0,
+            "files_waiting": 0,
             "rows_read": 23,
             "rows_accepted": 23,
             "rows_quarantined": 0,
@@ -43,11 +55,13 @@ SUMMARY = {
 
 def test_the_day_per_source():
     lines = render_day(SUMMARY)
-    assert lines[0] == "Delivered on 2024-06-29 (files: ingested/skipped/rejected; rows):"
+    assert lines[0] == ("Delivered on 2024-06-29 (files: ingested/skipped/rejected/waiting; rows):")
+    assert lines[1].split()[:3] == ["credit_abnormal_operations", "files", "0/0/0/1"]
+    lines = lines[:1] + lines[2:]
     assert lines[1].split() == [
         "enforcement_officers",
         "files",
-        "0/1/0",
+        "0/1/0/0",
         "read",
         "0",
         "accepted",
