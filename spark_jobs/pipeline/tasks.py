@@ -59,13 +59,10 @@ def _has_table(spark, settings: Settings, layer: str, name: str) -> bool:
 
 
 def build_silver(run_date) -> dict:
-    """Silver for every source with bronze batches not yet in silver."""
+    """Silver for every source with bronze batches not yet in silver, or held rows that a
+    changed reference may release (`silver.build_all`)."""
     settings, spark, _ = _ctx(run_date)
-    return {
-        c.name: silver.build(spark, settings, c)
-        for c in _contracts(settings)
-        if _has_table(spark, settings, "bronze", c.name)
-    }
+    return silver.build_all(spark, settings, _contracts(settings))
 
 
 def quality_gate(run_date) -> dict:

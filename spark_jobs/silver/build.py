@@ -42,9 +42,11 @@ __all__ = [
     "QUARANTINE_SCHEMA",
     "accepted_rows",
     "build",
+    "build_all",
     "build_source",
     "classify",
     "pending_batches",
+    "pending_sources",
     "quarantine_rows",
     "validate",
 ]
@@ -247,6 +249,47 @@ def build(spark, settings: Settings, contract: Contract) -> dict:
     for a missing reference (`release.py`); return counts."""
     with _without_whole_stage_codegen(spark):
         return _build(spark, settings, contract)
+
+
+def build_all(spark, settings: Settings, contracts: list[Contract]) -> dict[str, dict]:
+    """`build` for every contract (in build order) whose bronze table exists, skipping, with no
+    Spark job, a source with no pending batch whose held rows cannot have changed (no table
+    they reference changed since their last check: `release.py`). One ops query finds the
+    sources with pending batches."""
+    from delta.tables import DeltaTable
+
+    pending = pending_sources(spark, settings)
+    checks = release.load_checks(settings)
+    out = {}
+    for c in contracts:
+        if not DeltaTable.isDeltaTable(spark, settings.table_path("bronze", c.name)):
+            continue
+        refs = release.reference_versions(spark, settings, c)
+        if c.name not in pending and checks.get(c.name) == refs:
+            out[c.name] = dict(_NO_BATCHES)
+            continue
+        out[c.name] = build(spark, settings, c)
+        checks[c.name] = refs
+        release.save_checks(settings, checks)
+    return out
+
+
+def pending_sources(spark, settings: Settings) -> set[str]:
+    """The sources with a bronze batch silver has not done (`pending_batches`, all at once)."""
+    log_df = ops.read(spark, settings)
+    bronze = log_df.where("stage = 'bronze' AND status = 'ingested' AND rows_read > 0")
+    done = log_df.where("stage = 'silver' AND status = 'done'")
+    rows = (
+        bronze.join(
+            done.select("source", "source_file", "batch_id"),
+            ["source", "source_file", "batch_id"],
+            "left_anti",
+        )
+        .select("source")
+        .distinct()
+        .collect()
+    )
+    return {r.source for r in rows}
 
 
 def _build(spark, settings: Settings, contract: Contract) -> dict:

@@ -109,3 +109,48 @@ def test_a_row_with_another_error_stays_held(spark, setup):
     }
     assert statuses == {("entity_id", "quarantined"), ("action_date", "quarantined")}
     assert spark.table("silver.actions").count() == 0
+
+
+def test_held_rows_are_rechecked_only_when_a_table_they_reference_changed(
+    spark, setup, monkeypatch
+):
+    """`build_all` (what the pipeline's build_silver runs) skips a source with no new batch
+    whose referenced tables are as at its last check: no Spark job for it; when the entity
+    arrives, the held row is re-checked and released in the same run."""
+    settings, deliver, _ = setup
+    contracts = [
+        load_contract(settings.contract_dir / f"{n}.yaml") for n in ("entities", "actions")
+    ]
+    built: list[str] = []
+    real_build = silver.build
+    monkeypatch.setattr(
+        silver, "build", lambda s, st, c: built.append(c.name) or real_build(s, st, c)
+    )
+
+    def run(day: date) -> dict:
+        for c in contracts:
+            bronze.ingest(spark, settings, c, day)
+        return silver.build_all(spark, settings, contracts)
+
+    deliver("entities", DAY1, "主体编号,主体名称\nE1,甲公司\n")
+    deliver("actions", DAY1, "行为编号,主体编号,行为日期\nA1,E1,2024-06-20\nA2,E2,2024-06-21\n")
+    assert run(DAY1)["actions"]["quarantined"] == 1 and built == ["entities", "actions"]
+
+    built.clear()
+    again = run(DAY1)  # nothing new: the held row waits for silver.entities, which is unchanged
+    assert built == [] and again["actions"]["batches"] == again["entities"]["batches"] == 0
+    checks = silver.release.load_checks(settings)
+    assert (
+        checks["actions"] == {"entities": checks["actions"]["entities"]}
+        and checks["entities"] == {}
+    )
+
+    deliver("entities", DAY2, "主体编号,主体名称\nE2,乙公司\n")
+    second = run(DAY2)
+    assert built == ["entities", "actions"]  # entities changed: the held row is re-checked
+    assert second["actions"]["released"] == 1
+    assert {r.action_id for r in spark.table("silver.actions").collect()} == {"A1", "A2"}
+
+    built.clear()
+    run(DAY2)
+    assert built == []
