@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
 # The main job, end to end on the embedded default: installs what is missing (infra/setup.sh),
-# puts the synthetic province's deliveries (all 18 sources) in the landing zone, and runs the real
-# DAGs for the delivery date with Airflow's test runner on SQLite: the ingest DAG of each source
-# (landing → bronze, the only writer of bronze), then the downstream DAG that a scheduler starts
-# on their bronze Assets (silver → quality gate → gold for the eight repositories → export).
-# Then it prints what it did.
-#   RUN_DATE=2024-06-28 (default: the samples' delivery date)   LAKEHOUSE_MODE=local|minio
-#   SAMPLES=data_samples/demo/landing (the two-source demo; default: data_samples/province/landing)
+# generates the synthetic province's deliveries (all 18 sources) for three days in a row, puts
+# them in the landing zone, and for each day runs the real DAGs with Airflow's test runner on
+# SQLite: the ingest DAG of each source (landing → bronze, the only writer of bronze), then the
+# downstream DAG that a scheduler starts on their bronze Assets (silver → quality gate → gold
+# for the eight repositories → export). It prints per day and source what arrived, then the
+# last day's report.
+#   RUN_DATE=2024-06-28 (default: the province's first day)   LAKEHOUSE_MODE=local|minio
 #   DAYS=3     the run date and the days after it, one after the other, as operators run them
-#              (the province's later days: new actions and work orders, corrections, a retired
-#              item, a re-sent file); prints what arrived per day and source
+#              (the province's later days: new actions, work orders and credit listings,
+#              corrections, a retired item, a re-sent file, a late file, a credit dump in two
+#              parts); DAYS=1 runs day 1 alone
 #   SCALE=20   a bigger province (1000 x SCALE actions on day 1)
-#   With DAYS or SCALE set, the deliveries are generated (python -m tests.synthetic) into
-#   data_samples/large/main-province-<DAYS>d-x<SCALE>/ (ignored by git; same bytes every time).
+#   The deliveries are generated (python -m tests.synthetic, about a second at scale 1) into
+#   data_samples/large/main-province-<DAYS>d-x<SCALE>/ (ignored by git; same bytes every time;
+#   day 1 at scale 1 is the committed data_samples/province).
+#   SAMPLES=data_samples/demo/landing  runs a delivery tree as it is instead (the two-source
+#              demo; DAYS then defaults to 1)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 bash infra/setup.sh
 source infra/airflow_env.sh
 RUN_DATE=${RUN_DATE:-2024-06-28}
-SAMPLES=${SAMPLES:-data_samples/province/landing}   # every source of the synthetic province
-DAYS=${DAYS:-1}
+if [ -n "${SAMPLES:-}" ]; then DAYS=${DAYS:-1}; else DAYS=${DAYS:-3}; fi
 SCALE=${SCALE:-1}
 [[ "$DAYS" =~ ^[1-9][0-9]*$ ]] || { echo "main: DAYS must be a whole number of days, got '$DAYS'"; exit 2; }
 PIPELINE=supervision_pipeline
@@ -31,7 +34,7 @@ LOG=$AIRFLOW_HOME/dags-test.log
 echo "main: preparing the Airflow metadata database (SQLite in $AIRFLOW_HOME)"
 airflow_db_ready "$AIRFLOW_HOME/db-migrate.log"   # migrate + the lakehouse_spark pool
 
-if [ "$DAYS" != 1 ] || [ "$SCALE" != 1 ]; then
+if [ -z "${SAMPLES:-}" ]; then
   GENERATED=data_samples/large/main-province-${DAYS}d-x${SCALE}
   echo "main: generating the province for $DAYS day(s) from $RUN_DATE at scale $SCALE into $GENERATED"
   python -m tests.synthetic --profile province --days "$DAYS" --scale "$SCALE" \

@@ -286,6 +286,8 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
         for k in storage.list(prefix)
         if not k.rsplit("/", 1)[-1].startswith(".")
     ]
+    if not keys:  # nothing delivered for the day: no Spark job, no ops row
+        return []
     seen = ingested_files(spark, settings, contract)
     results: list[FileResult] = []
     ops_rows: list[dict] = []

@@ -315,7 +315,8 @@ def _build(spark, settings: Settings, contract: Contract) -> dict:
             .select("_source_file", "_row_number")
             .collect()
         ]
-        _merge(spark, settings, contract, accepted_rows(contract, classified, settings))
+        if pending or released:  # held rows re-checked and none passed: no commit at all
+            _merge(spark, settings, contract, accepted_rows(contract, classified, settings))
         if pending:
             write_quarantine(spark, settings, contract, new, batch_ids)
         release.mark_released(spark, settings, contract, released, date.today())

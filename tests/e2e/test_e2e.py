@@ -1,7 +1,9 @@
-"""End to end: the README's main job (the synthetic province's 18 sources through Airflow's
-test runner on SQLite: ingest DAGs, then the pipeline DAG) twice, then a fresh `spark-sql`
-process queries the gold tables by name, as the README's analysts do."""
+"""End to end: the README's main job (the synthetic province's 18 sources for three days in a
+row through Airflow's test runner on SQLite: ingest DAGs, then the pipeline DAG, day after
+day) twice, then a fresh `spark-sql` process queries the gold tables by name, as the README's
+analysts do. The later days' answer is the generator's ground_truth_days.csv."""
 
+import csv
 import dataclasses
 import json
 import os
@@ -27,48 +29,64 @@ def _run(cmd, env, timeout=1500):
     return proc.stdout
 
 
+DAYS = ("2024-06-28", "2024-06-29", "2024-06-30")  # the main job's default: three days
+GENERATED = REPO_ROOT / "data_samples" / "large" / "main-province-3d-x1"
+
+
+def _exports(home: Path) -> dict[str, bytes]:
+    root = home / "storage" / "exports" / "national"
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for day in DAYS
+        for p in (root / day).rglob("*")
+        if p.is_file()
+    }
+
+
+def _reports(home: Path) -> dict[str, dict]:
+    return {
+        day: json.loads((home / "reports" / f"run-{day}.json").read_text("utf-8")) for day in DAYS
+    }
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     home = tmp_path_factory.mktemp("e2e")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LAKEHOUSE_", "AIRFLOW"))}
+    for name in ("DAYS", "SCALE", "SAMPLES", "RUN_DATE"):  # the README's command, as is
+        env.pop(name, None)
     env["LAKEHOUSE_HOME"] = str(home)
-    first = _run(["bash", "infra/main.sh"], env)
-    report1 = json.loads((home / "reports" / "run-2024-06-28.json").read_text("utf-8"))
-    export_dir = home / "storage" / "exports" / "national" / "2024-06-28"
-    files1 = {
-        p.relative_to(export_dir).as_posix(): p.read_bytes()
-        for p in export_dir.rglob("*")
-        if p.is_file()
-    }
-    dashboard = home / "reports" / "dashboard" / "2024-06-28" / "dashboard.html"
+    first = _run(["bash", "infra/main.sh"], env, timeout=2700)
+    reports1, files1 = _reports(home), _exports(home)
+    dashboard = home / "reports" / "dashboard" / DAYS[-1] / "dashboard.html"
     dashboard1 = dashboard.read_bytes()
-    second = _run(["bash", "infra/main.sh"], env)
-    report2 = json.loads((home / "reports" / "run-2024-06-28.json").read_text("utf-8"))
-    files2 = {
-        p.relative_to(export_dir).as_posix(): p.read_bytes()
-        for p in export_dir.rglob("*")
-        if p.is_file()
-    }
+    second = _run(["bash", "infra/main.sh"], env, timeout=2700)
+    with open(GENERATED / "ground_truth_days.csv", encoding="utf-8") as fh:
+        later = list(csv.DictReader(fh))
     return {
         "home": home,
         "env": env,
         "out": first,
         "out2": second,
-        "report1": report1,
-        "report2": report2,
+        "report1": reports1[DAYS[0]],  # day 1 as its run left it
+        "reports1": reports1,
+        "reports2": _reports(home),
         "files1": files1,
-        "files2": files2,
+        "files2": _exports(home),
         "dashboard": dashboard,
         "dashboard1": dashboard1,
+        "later": later,
     }
 
 
 def test_main_job_runs_every_source_through_every_layer(runs):
     out = runs["out"]
     contracts = {c.name for c in all_contracts(REPO_ROOT / "schemas")}
-    for source in contracts:
-        assert f"main: ingest_{source} 2024-06-28 done" in out, source
-    assert "main: supervision_pipeline 2024-06-28 done" in out
+    for day in DAYS:
+        for source in contracts:
+            assert f"main: ingest_{source} {day} done" in out, (day, source)
+        assert f"main: supervision_pipeline {day} done" in out
+        assert f"Delivered on {day} (files: ingested/skipped/rejected/waiting; rows):" in out
     assert "National export:" in out and "Data Docs:" in out and "dbt docs:" in out
     rows = runs["report1"]["rows"]
     for source in contracts:
@@ -89,29 +107,78 @@ def test_main_job_runs_every_source_through_every_layer(runs):
     assert coverage["25"]["items_covered"] == 2 and coverage["25"]["meets_80_target"] is False
 
 
+def _delivered(runs, day: str, source: str) -> dict:
+    return next(r for r in runs["reports1"][day]["delivered"] if r["source"] == source)
+
+
+def test_the_later_days_arrive_as_their_ground_truth_says(runs):
+    """Day 2 and day 3 of the province (tests/synthetic/profiles/days.py): new actions and
+    work orders, corrections, a retired item, a re-sent file skipped, a late file of day 2
+    landing on day 3, and the credit platform's listings dump of day 2 sent in two parts:
+    held `waiting` on day 2, landed whole once on day 3."""
+    later, out = runs["later"], runs["out"]
+    for day in DAYS[1:]:
+        files = {r["file"] for r in later if r["delivery_date"] == day and r["row_number"]}
+        rows = [r for r in later if r["delivery_date"] == day and r["row_number"]]
+        actions = _delivered(runs, day, "supervision_actions")
+        expected = [r for r in rows if r["source"] == "supervision_actions"]
+        assert actions["rows_read"] == actions["rows_accepted"] == len(expected), day
+        assert actions["files_ingested"] == len(
+            {f for f in files if f.startswith("supervision_actions/")}
+        )
+        assert _delivered(runs, day, "enforcement_officers")["files_skipped"] == 1  # re-sent
+        orders = _delivered(runs, day, "hotline_12345")
+        assert orders["rows_accepted"] == sum(r["source"] == "hotline_12345" for r in rows)
+    # the listings dump of day 2: page 1 waiting on day 2, the whole dump (and day 3's) on day 3
+    day2 = _delivered(runs, DAYS[1], "credit_abnormal_operations")
+    assert (day2["files_ingested"], day2["files_waiting"], day2["rows_read"]) == (0, 1, None)
+    day3 = _delivered(runs, DAYS[2], "credit_abnormal_operations")
+    listings = [r for r in later if r["source"] == "credit_abnormal_operations" and r["row_number"]]
+    assert (day3["files_ingested"], day3["files_waiting"]) == (4, 0)
+    assert day3["rows_read"] == day3["rows_accepted"] == len(listings) == 16
+    rows = runs["reports1"][DAYS[-1]]["rows"]
+    assert rows["bronze.credit_abnormal_operations"] == 10 + 16  # day 1's ten, each row once
+    assert rows["silver.credit_abnormal_operations"] == 6 + 16
+    (late,) = [r for r in later if r["change"] == "late_file"]
+    assert late["file"].endswith(f"_{DAYS[1]}.csv") and late["delivery_date"] == DAYS[2]
+    assert "credit_abnormal_operations       files 0/0/0/1" in out  # day 2's summary
+
+
 def test_nothing_lost_every_row_read_is_accepted_quarantined_or_superseded(runs):
-    silver = [r for r in runs["report1"]["operations"] if r["stage"] == "silver"]
-    assert {r["source"] for r in silver} == {c.name for c in all_contracts(REPO_ROOT / "schemas")}
-    for r in silver:
-        assert r["status"] == "done", r
-        assert r["read"] == r["accepted"] + r["quarantined"] + (r["superseded"] or 0), r
-        assert r["accepted"] == runs["report1"]["rows"][f"silver.{r['source']}"], r
+    names = {c.name for c in all_contracts(REPO_ROOT / "schemas")}
+    for day in (DAYS[0], DAYS[-1]):  # day 1's files, then every file of the three days
+        report = runs["reports1"][day]
+        silver = [r for r in report["operations"] if r["stage"] == "silver"]
+        assert {r["source"] for r in silver} == names
+        for r in silver:
+            assert r["status"] == "done", r
+            assert r["read"] == r["accepted"] + r["quarantined"] + (r["superseded"] or 0), r
+            if day == DAYS[0]:  # later days correct rows: accepted twice, one row in silver
+                assert r["accepted"] == report["rows"][f"silver.{r['source']}"], r
 
 
 def test_second_run_changes_no_counts_and_export_is_byte_identical(runs):
-    assert runs["report2"]["rows"] == runs["report1"]["rows"]
-    assert runs["report2"]["quarantine_rows"] == runs["report1"]["quarantine_rows"]
+    for day in DAYS:  # every day re-run after the last: the same tables, the same export bytes
+        assert runs["reports2"][day]["rows"] == runs["reports1"][DAYS[-1]]["rows"], day
+        assert (
+            runs["reports2"][day]["quarantine_rows"]
+            == runs["reports1"][DAYS[-1]]["quarantine_rows"]
+        )
     assert runs["files1"] == runs["files2"]
+    assert {name.split("/")[0] for name in runs["files1"]} == set(DAYS)
     assert "ingest_bronze skipped" in runs["out2"]  # bronze skips what it already holds
+    assert "ingest_bronze success" not in runs["out2"]
     # One national batch for the day, re-written byte for byte by the second run: the first
     # batch of a new exchange sends every record (`i`), in the national field names.
-    manifest = json.loads(runs["files1"]["2024062800001/manifest.json"])
+    manifest = json.loads(runs["files1"]["2024-06-28/2024062800001/manifest.json"])
     assert manifest["batch_no"] == "2024062800001"
     actions = ("inspection_action", "penalty_action", "coercion_action", "other_action")
     assert sum(manifest["datasets"][d]["inserts"] for d in actions) == 981
     assert manifest["datasets"]["supervised_entity"]["inserts"] > 0
     assert manifest["datasets"]["officer"]["inserts"] > 0
-    text = runs["files1"]["2024062800001/inspection_action/part-00000.jsonl"].decode("utf-8")
+    text = runs["files1"]["2024-06-28/2024062800001/inspection_action/part-00000.jsonl"].decode(
+        "utf-8"
+    )
     record = json.loads(text.splitlines()[0])
     assert record["cd_batch"] == "2024062800001" and record["cd_operation"] == "i"
     assert record["检查行为编号"] == record["cd_id"] and len(record["监管事项目录编码"]) == 14
@@ -124,7 +191,8 @@ def test_fresh_spark_sql_answers_the_readme_query_of_every_repository(runs, tmp_
     answers = rows_per_query(runs["home"], queries + readme, tmp_path / "queries.sql")
     tables = {line.strip() for line in answers[0]}  # spark-sql prints the table names only
     assert tables >= {m for part in GOLD_PARTS for m in gold_models(part)}
-    assert answers[1] == ["981"]
+    new = sum(r["change"] == "new" and r["source"] == "supervision_actions" for r in runs["later"])
+    assert new == 40 and answers[1] == [str(981 + new)]  # day 1's, and the later days' new
     for query, rows in zip(readme, answers[2:], strict=True):
         assert rows, f"README query returned no rows after the main job:\n{query}"
 
@@ -155,7 +223,7 @@ def test_no_raw_personal_data_outside_silver(runs):
     assert scan_paths([storage / "lake" / "silver" / "supervision_actions"], names)
 
 
-DAY = "DATE'2024-06-28'"
+DAY = f"DATE'{DAYS[-1]}'"  # the leaders' page of the last day
 GOLD_FIGURES = [  # what the leaders' page must show, as an analyst reads it from gold
     "SELECT subject_code, items_in_force, items_covered, coverage_rate FROM gold.coverage_periodic"
     f" WHERE run_date = {DAY} AND period_grain = 'year_to_date' AND subject_type = 'department'"

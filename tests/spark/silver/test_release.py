@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from spark_jobs.contracts import load_contract
+from spark_jobs.core.delta import latest_version
 from spark_jobs.core.storage import Storage
 from spark_jobs.ingest import bronze
 from spark_jobs.silver import build as silver
@@ -97,12 +98,15 @@ def test_a_row_waiting_for_its_entity_is_released_when_the_entity_arrives(spark,
 
 
 def test_a_row_with_another_error_stays_held(spark, setup):
-    _, deliver, run = setup
+    settings, deliver, run = setup
     deliver("entities", DAY1, "主体编号,主体名称\nE1,甲公司\n")
     deliver("actions", DAY1, "行为编号,主体编号,行为日期\nA3,E3,2024-07-30\n")  # future date too
     run(DAY1)
+    path = settings.table_path("silver", "actions")
+    before = latest_version(spark, path)
     deliver("entities", DAY2, "主体编号,主体名称\nE3,丙公司\n")
     assert run(DAY2)["actions"]["released"] == 0
+    assert latest_version(spark, path) == before  # re-checked, nothing passed: no commit
     statuses = {
         (q.field, q.status)
         for q in spark.table("silver.quarantine").where("source = 'actions'").collect()
