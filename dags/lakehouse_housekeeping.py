@@ -2,8 +2,9 @@
 
 - `late_feeds`: every source expected daily (`spark_jobs/core/arrivals.yaml`) that has no file
   in `landing/<source>/<ds>/` although its expected time has passed fails this task with
-  `LateFeeds`; the shared on-failure callback records a `late_feed` alert naming the sources and
-  logs it. Landing zone only, no Spark.
+  `LateFeeds`, and so does a paged dump of the day still lacking pages once its time has passed
+  (bronze holds its pages `waiting`); the shared on-failure callback records a `late_feed` alert
+  naming the sources and logs it. Landing zone only, no Spark.
 - `optimize_tables`, then `vacuum_tables`: OPTIMIZE every Delta table of the lake, then VACUUM
   with a retention that keeps the exports' time travel (`LAKEHOUSE_VACUUM_RETENTION_HOURS`,
   default 720 h; below Delta's 7 days only with `LAKEHOUSE_VACUUM_ALLOW_SHORT_RETENTION=1`).
@@ -44,8 +45,9 @@ def lakehouse_housekeeping():
         from spark_jobs.core.settings import Settings
 
         result = to_xcom(late_feeds(Settings.from_env(), ds))
-        if result["late"]:
-            raise LateFeeds(describe_late(result), [e["source"] for e in result["late"]])
+        if result["late"] or result["incomplete"]:
+            sources = {e["source"] for e in result["late"] + result["incomplete"]}
+            raise LateFeeds(describe_late(result), sorted(sources))
         return result
 
     @task(task_id="optimize_tables")

@@ -4,10 +4,16 @@ Each source's expected arrival is in `arrivals.yaml` next to this module (an exc
 time on the delivery day and a cadence; one place for operations to edit, so the delivery
 contracts in `schemas/` stay about the files). `late_feeds` looks at the landing zone only
 (`Storage.list`, local or MinIO): no Spark, so it works when Spark does not.
+
+A paged dump (json_pages sources) that arrived incomplete counts too: once the source's time
+has passed, a dump of the day whose pages are missing from every folder of the source (the
+rest may come on a later day under the same dump name; bronze holds the pages `waiting`) is
+listed as `incomplete`, with the pages still missing.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -15,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from spark_jobs.contracts import all_contracts
+from spark_jobs.contracts import Contract, all_contracts
 from spark_jobs.core.settings import Settings
 from spark_jobs.core.storage import Storage
 
@@ -82,8 +88,14 @@ def late_feeds(
     day = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
     now = now or datetime.now(UTC)
     storage = Storage.for_settings(settings)
-    late, pending, arrived = [], [], []
+    late, pending, arrived, incomplete = [], [], [], []
+    contracts = {c.name: c for c in all_contracts(settings.contract_dir)}
     for exp in expected_arrivals(settings, path).values():
+        if contracts[exp.source].format == "json_pages" and now >= exp.deadline(day):
+            incomplete += [
+                {**entry, "deadline": exp.deadline(day).isoformat()}
+                for entry in incomplete_dumps(storage, contracts[exp.source], day)
+            ]
         if exp.cadence != "daily":
             continue
         folder = f"landing/{exp.landing_dir}/{day.isoformat()}"
@@ -106,14 +118,65 @@ def late_feeds(
         "late": late,
         "pending": pending,
         "arrived": arrived,
+        "incomplete": incomplete,
     }
 
 
+def incomplete_dumps(storage: Storage, contract: Contract, day: date) -> list[dict]:
+    """The paged dumps of the day's folder with pages in no folder of the source: each with
+    the pages missing of how many (from the total and page size its first page states). A
+    dump whose first page cannot be read is left to the ingest, which rejects it."""
+    from spark_jobs.ingest.readers.json_pages_reader import read_json_page, split_page_name
+
+    folder = f"landing/{contract.landing_dir}/{day.isoformat()}"
+    dumps: dict[str, list[tuple[int, str]]] = {}
+    for key in storage.list(folder):
+        split = split_page_name(key)
+        if split is not None:
+            dumps.setdefault(split[0], []).append((split[1], key))
+    if not dumps:
+        return []
+    everywhere: dict[str, set[int]] = {}
+    for key in storage.list(f"landing/{contract.landing_dir}"):
+        split = split_page_name(key)
+        if split is not None:
+            everywhere.setdefault(split[0], set()).add(split[1])
+    out = []
+    for dump, pages in sorted(dumps.items()):
+        number, key = min(pages)
+        try:
+            page = read_json_page(contract, storage.read_bytes(key), key, number)
+        except ValueError:
+            continue
+        expected = max(1, math.ceil(page.total / page.size))
+        missing = [n for n in range(1, expected + 1) if n not in everywhere[dump]]
+        if missing:
+            out.append(
+                {
+                    "source": contract.name,
+                    "dump": dump,
+                    "folder": folder,
+                    "missing": missing,
+                    "pages": expected,
+                }
+            )
+    return out
+
+
 def describe_late(result: dict) -> str:
-    """One line per late source, for the alert and the task log."""
+    """One line per late source and per incomplete dump, for the alert and the task log."""
     lines = [f"{len(result['late'])} feed(s) late for {result['day']}:"]
     lines += [
         f"  - {e['source']}: nothing in {e['folder']} (expected by {e['deadline']})"
         for e in result["late"]
     ]
+    incomplete = result.get("incomplete") or []
+    if incomplete:
+        lines.append(f"{len(incomplete)} dump(s) incomplete for {result['day']}:")
+        lines += [
+            f"  - {e['source']}: {e['dump']} in {e['folder']} lacks page(s) "
+            f"{', '.join(map(str, e['missing']))} of {e['pages']} (expected by {e['deadline']}; "
+            "its pages wait in bronze until the rest arrives under the same dump name)"
+            for e in incomplete
+        ]
     return "\n".join(lines)

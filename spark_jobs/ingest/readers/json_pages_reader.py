@@ -50,7 +50,7 @@ class Page:
     records: list
 
 
-class _PageProblem(Exception):
+class _PageProblem(ValueError):
     pass
 
 

@@ -135,3 +135,32 @@ def test_retention_below_deltas_floor_needs_the_explicit_flag(monkeypatch):
         maintenance.MaintenancePolicy.from_env()
     monkeypatch.setenv("LAKEHOUSE_VACUUM_ALLOW_SHORT_RETENTION", "1")
     assert maintenance.MaintenancePolicy.from_env().vacuum_retention_hours == 24
+
+
+def test_a_dump_still_lacking_pages_after_its_time_is_incomplete(settings):
+    """The credit platform's dump of the day with page 2 of 3 nowhere in the landing zone is
+    listed once its time (20:00) has passed; a page delivered in a later folder completes it."""
+    from tests.unit.ingest.helpers import dump_files
+
+    expected = arrivals.expected_arrivals(settings)
+    folder = settings.home / "storage" / "landing" / expected["credit_penalties"].landing_dir
+    pages = {name.rsplit("/", 1)[1]: data for name, data in dump_files("cp_0628", 5, 2)}
+    for name in ("cp_0628_p0001.json", "cp_0628_p0003.json"):
+        _write(folder / DAY.isoformat() / name, pages[name].decode("utf-8"))
+    (folder / DAY.isoformat() / "readme.txt").write_text("not a page", "utf-8")
+
+    early = arrivals.late_feeds(settings, DAY, now=datetime(2024, 6, 28, 11, tzinfo=UTC))
+    assert early["incomplete"] == []  # 19:00 Beijing: the rest may still come today
+    late = arrivals.late_feeds(settings, DAY, now=datetime(2024, 6, 29, tzinfo=UTC))
+    assert [(e["source"], e["dump"], e["missing"], e["pages"]) for e in late["incomplete"]] == [
+        ("credit_penalties", "cp_0628", [2], 3)
+    ]
+    assert "credit_penalties: cp_0628 in landing/" in arrivals.describe_late(late)
+    assert "lacks page(s) 2 of 3" in arrivals.describe_late(late)
+
+    later = folder / (DAY + timedelta(days=1)).isoformat() / "cp_0628_p0002.json"
+    _write(later, pages["cp_0628_p0002.json"].decode("utf-8"))
+    assert (
+        arrivals.late_feeds(settings, DAY, now=datetime(2024, 6, 29, tzinfo=UTC))["incomplete"]
+        == []
+    )
