@@ -193,14 +193,16 @@ def kept_as_of(settings: Settings, run_date: str, select: Sequence[str] = ()) ->
 def build_inputs(
     spark,
     settings: Settings,
-    run_date: str,
+    run_date: str | None,
     select: Sequence[str],
     excluded: Sequence[str],
     keep_as_of: bool,
     vars: Mapping[str, Any] | None,
 ) -> str:
     """A fingerprint of everything a gold build reads: every silver table's version, the dbt
-    project's files, the selection, the excluded sources and the vars."""
+    project's files, the selection, the excluded sources and the vars. With `run_date` None,
+    the fingerprint of what the marts read (no run date, no run-date models): the same for
+    every date built on the same silver and project (`marts_unchanged`)."""
     project = hashlib.sha256()
     for path in sorted(PROJECT_DIR.rglob("*")):
         rel = path.relative_to(PROJECT_DIR).as_posix()
@@ -215,7 +217,7 @@ def build_inputs(
         "run_date": run_date,
         "select": _selection(select),
         "excluded": sorted(excluded),
-        "keep_as_of": keep_as_of,
+        "keep_as_of": keep_as_of if run_date is not None else None,
         "vars": vars or {},
         "silver": silver,
         "project": project.hexdigest(),
@@ -245,6 +247,47 @@ def last_build(settings: Settings, run_date: str, select: Sequence[str]) -> dict
     path = _builds_path(settings)
     builds = json.loads(path.read_text("utf-8")) if path.exists() else {}
     return builds.get(f"{run_date} {_selection(select)}")
+
+
+def gold_scope(select: Sequence[str]) -> set[str] | None:
+    """The gold tables a build of `select` writes or reads: for one part (`tag:<part>`) its
+    own tables and those of the parts it reads, transitively (`pipeline.gold_parts`); None
+    (every table) for any other selection. A rerun compares only these: a later part's commit
+    does not make an earlier part's build stale."""
+    from spark_jobs.pipeline.gold_parts import GOLD_PARTS, gold_models
+
+    if len(select) != 1 or not select[0].startswith("tag:"):
+        return None
+    part = select[0].removeprefix("tag:")
+    if part not in GOLD_PARTS:
+        return None
+    parts, todo = set(), [part]
+    while todo:
+        current = todo.pop()
+        if current not in parts:
+            parts.add(current)
+            todo.extend(GOLD_PARTS[current])
+    return {table for p in parts for table in gold_models(p)}
+
+
+def _scoped(gold: Mapping[str, int], scope: set[str] | None) -> dict[str, int]:
+    return {t: v for t, v in gold.items() if scope is None or t in scope}
+
+
+def marts_unchanged(settings: Settings, select: Sequence[str], marts: str, gold: dict) -> bool:
+    """Whether a published build of any run date read the same silver, project, selection and
+    exclusions (`marts`: `build_inputs` without a run date) and left gold as it is now. A
+    rerun of an earlier date keeps the run-date models and rebuilds only the marts, which do
+    not read the run date (every model that does is tagged as_of_run_date): from the same
+    inputs they would come out the same, so nothing is rebuilt. Without this, re-running
+    days 1 and 2 after day 3 rebuilt every mart twice, and then day 3 again."""
+    path = _builds_path(settings)
+    builds = json.loads(path.read_text("utf-8")) if path.exists() else {}
+    suffix = f" {_selection(select)}"
+    return any(
+        key.endswith(suffix) and b.get("marts") == marts and b.get("gold") == gold
+        for key, b in builds.items()
+    )
 
 
 def _record_build(settings: Settings, run_date: str, select: Sequence[str], build: dict) -> None:
@@ -307,8 +350,14 @@ def build_and_publish(
             AS_OF_RUN_DATE,
         )
     before = gold_versions(spark, settings)
-    inputs = build_inputs(spark, settings, run_date, select, [*missing, *held], keep_as_of, vars)
-    if last_build(settings, run_date, select) == {"inputs": inputs, "gold": before}:
+    excluded = [*missing, *held]
+    inputs = build_inputs(spark, settings, run_date, select, excluded, keep_as_of, vars)
+    marts = build_inputs(spark, settings, None, select, excluded, keep_as_of, vars)
+    scope = gold_scope(select)
+    last = last_build(settings, run_date, select)
+    if (
+        last is not None and (last["inputs"], last["gold"]) == (inputs, _scoped(before, scope))
+    ) or (keep_as_of and marts_unchanged(settings, select, marts, _scoped(before, scope))):
         log.info("gold: nothing changed since the build of %s: not rebuilt", run_date)
         return {
             "published": {},
@@ -333,7 +382,12 @@ def build_and_publish(
     marker.unlink()
     _record_run_date(settings, run_date, select)
     after = gold_versions(spark, settings)
-    _record_build(settings, run_date, select, {"inputs": inputs, "gold": after})
+    _record_build(
+        settings,
+        run_date,
+        select,
+        {"inputs": inputs, "gold": _scoped(after, scope), "marts": marts},
+    )
     return {
         "published": {t: v for t, v in after.items() if before.get(t) != v},
         "skipped_sources": missing,

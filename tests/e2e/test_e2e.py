@@ -57,10 +57,12 @@ def runs(tmp_path_factory):
         env.pop(name, None)
     env["LAKEHOUSE_HOME"] = str(home)
     first = _run(["bash", "infra/main.sh"], env, timeout=2700)
+    (home / "main-first.out").write_text(first, "utf-8")  # what the terminal showed, kept
     reports1, files1 = _reports(home), _exports(home)
     dashboard = home / "reports" / "dashboard" / DAYS[-1] / "dashboard.html"
     dashboard1 = dashboard.read_bytes()
     second = _run(["bash", "infra/main.sh"], env, timeout=2700)
+    (home / "main-second.out").write_text(second, "utf-8")
     with open(GENERATED / "ground_truth_days.csv", encoding="utf-8") as fh:
         later = list(csv.DictReader(fh))
     return {

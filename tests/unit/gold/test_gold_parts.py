@@ -158,3 +158,19 @@ def test_a_selection_is_kept_only_for_a_date_it_was_published_for(tmp_path):
     # Never published for that date (its build failed then): computed now, not kept.
     assert kept_as_of(settings, "2024-06-28", ["tag:repository_6"]) is None
     assert kept_as_of(settings, "2024-06-27", ["tag:metrics"]) is None
+
+
+def test_a_parts_rerun_compares_its_own_and_its_upstream_gold_tables_only():
+    """`gold_scope`: what a part's build writes or reads (its parts, transitively); a later
+    part's commit leaves an earlier part's build current, so its rerun is not rebuilt."""
+    from spark_jobs.gold.publish import gold_scope
+
+    assert gold_scope(["tag:repository_1"]) == set(gold_models("repository_1"))
+    repo4 = gold_scope(["tag:repository_4"])
+    assert repo4 == set(gold_models("repository_4")) | set(gold_models("repository_1")) | set(
+        gold_models("repository_3")
+    )
+    assert "coverage_rate" not in repo4  # metrics come after: not read by repository 4
+    risk = gold_scope(["tag:risk"])
+    assert set(gold_models("repository_4")) <= risk and set(gold_models("repository_1")) <= risk
+    assert gold_scope([]) is None and gold_scope(["tag:nothing"]) is None
