@@ -1,8 +1,9 @@
 """Shared fixtures and the test tiers.
 
-One SparkSession serves the whole run (it starts once, about 15 s); each `lake` is a new
-directory, and `register_lake_tables` re-points the catalog names at it, so tests never see each
-other's tables.
+One SparkSession serves each test process (it starts once, about 15 s): `bash infra/test.sh`
+runs two (pytest-xdist workers, whole files each, the longest tiers first), so a run has two.
+Each `lake` is a new directory, and `register_lake_tables` re-points the catalog names at it,
+so tests never see each other's tables.
 
 Tiers are folders, and each test gets its folder's marker automatically:
 
@@ -37,6 +38,9 @@ logging.getLogger("py4j").setLevel(
 )  # its shutdown messages outlive pytest's streams
 
 TIERS = ("unit", "spark", "dbt", "airflow", "minio", "e2e", "faults")
+# The order the test workers take the files in: longest first, so the end-to-end module (about
+# half an hour) does not start last on one worker while the other has nothing left to do.
+LONGEST_FIRST = ("e2e", "dbt", "faults", "airflow", "minio", "spark", "unit")
 QUICK = {"unit", "spark"}
 HERE = Path(__file__).resolve().parent
 
@@ -54,9 +58,9 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        rel = Path(str(item.path)).resolve().relative_to(HERE)
-        tier = rel.parts[0] if rel.parts[0] in TIERS else None
-        if tier is None:
+        tier = _tier(item)
+        if tier not in TIERS:
+            rel = Path(str(item.path)).resolve().relative_to(HERE)
             raise pytest.UsageError(f"{rel}: every test lives in a tier folder {TIERS}")
         if tier == "unit" and "spark" in getattr(item, "fixturenames", ()):
             raise pytest.UsageError(
@@ -65,6 +69,11 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(tier)
         if tier in QUICK and item.get_closest_marker("slow") is None:
             item.add_marker("quick")
+    items.sort(key=lambda item: LONGEST_FIRST.index(_tier(item)))  # stable: files stay whole
+
+
+def _tier(item) -> str:
+    return Path(str(item.path)).resolve().relative_to(HERE).parts[0]
 
 
 @pytest.fixture(scope="session")

@@ -168,6 +168,13 @@ def write_silver(spark, settings: Settings, actions=None, items=None) -> None:
 # coverage_rate counts gold.coverage_items, which describes one run date: both run together.
 RUN_COVERAGE = ("run", "--select", "coverage_items", "coverage_rate")
 RUN_ITEMS_AND_COVERAGE = ("run", "--select", "supervision_items", "coverage_items", "coverage_rate")
+# The parts of the catalog (repository 1) and the actions (repository 4): what a test of the
+# write-audit-publish needs, a third of a whole build's models and tests.
+CATALOG_AND_ACTIONS = ["tag:repository_1", "tag:repository_4"]
+# the tests of these marts only (`buildable`), not those of other marts that read them
+BUILD_ACTIONS = build_args(
+    ["supervision_items", "supervision_actions", "inspections", "penalties"], []
+)
 
 
 def build(settings: Settings, run_date: dt.date = D, args=None):
@@ -496,15 +503,16 @@ def test_build_without_a_run_date_names_the_missing_var(spark, built):
 def test_action_with_unknown_item_fails_the_relationships_test(spark, lake):
     """Write, audit, publish: a failing relationships test leaves gold exactly as it was."""
     write_silver(spark, lake)
-    build_and_publish(lake, D.isoformat())
+    build_and_publish(lake, D.isoformat(), select=CATALOG_AND_ACTIONS)
     published = {
-        t: sorted(map(tuple, gold(spark, lake, t).drop("officer_license_nos").collect()))
-        for t in BUILT_FROM_ITEMS_AND_ACTIONS
+        t.name: sorted(map(tuple, gold(spark, lake, t.name).drop("officer_license_nos").collect()))
+        for t in Path(lake.lake_root, "gold").iterdir()
     }
+    assert {"supervision_items", "supervision_actions", "penalties"} <= set(published)
     bad = later(_action("A999", "33999999999999", "inspection", "01", TWO))
     write_silver(spark, lake, actions=[*_actions(), bad])
     with pytest.raises(GoldNotPublished) as info:
-        build_and_publish(lake, D.isoformat())
+        build_and_publish(lake, D.isoformat(), select=CATALOG_AND_ACTIONS)
     failures = info.value.failures
     assert len(failures) == 1, failures
     assert "relationships_supervision_actions_item_code" in failures[0]
@@ -521,20 +529,20 @@ def test_action_with_unknown_item_fails_the_relationships_test(spark, lake):
     # Once the catalog gains the item, the next build publishes the action.
     items = [*_items(), ("33999999999999", *_items()[0][1:])]
     write_silver(spark, lake, actions=[*_actions(), bad], items=items)
-    build_and_publish(lake, D.isoformat())
+    build_and_publish(lake, D.isoformat(), select=CATALOG_AND_ACTIONS)
     assert gold(spark, lake, "supervision_actions").where("action_id = 'A999'").count() == 1
 
 
 def test_a_source_that_failed_its_gate_holds_back_only_its_marts(spark, lake):
     write_silver(spark, lake)
     write_gate_record(lake, D.isoformat(), ["supervision_actions"])
-    result = build_and_publish(lake, D.isoformat())
+    result = build_and_publish(lake, D.isoformat(), select=CATALOG_AND_ACTIONS)
     assert result["held_by_gate"] == ["supervision_actions"]
     # The catalog is published; nothing built on the actions is.
     assert set(result["published"]) == {"supervision_items", "supervision_items_history"}
     assert not Path(lake.table_path("gold", "supervision_actions")).exists()
     # Another run date's gate verdict does not apply.
-    assert build_and_publish(lake, D2.isoformat())["held_by_gate"] == []
+    assert build_and_publish(lake, D2.isoformat(), select=CATALOG_AND_ACTIONS)["held_by_gate"] == []
     assert gold(spark, lake, "supervision_actions").count() == len(ACTION_IDS)
 
 
@@ -556,7 +564,7 @@ def test_each_gold_part_builds_on_its_own_in_the_dag_order(spark, lake):
 
 def test_a_build_that_crashed_before_publishing_is_undone_by_the_next(spark, lake):
     write_silver(spark, lake)
-    build_and_publish(lake, D.isoformat())
+    build_and_publish(lake, D.isoformat(), select=CATALOG_AND_ACTIONS)
     published = sorted(map(tuple, gold(spark, lake, "supervision_items").collect()))
     versions = gold_versions(spark, lake)
     # A build that wrote a mart and died before its tests: the marker is left behind.
@@ -575,9 +583,10 @@ def test_the_catalog_keeps_its_history(spark, lake):
     """gold.supervision_items_history (a dbt snapshot): a delivery that moves an item to another
     department closes its version and opens a new one; unchanged items keep one version."""
     write_silver(spark, lake)
-    build(lake, D)
+    catalog_only = build_args(["tag:repository_1"], missing_sources(spark, lake))
+    build(lake, D, args=catalog_only)
     write_silver(spark, lake, items=_items({1: "12"}))
-    build(lake, D2)
+    build(lake, D2, args=catalog_only)
     history = gold(spark, lake, "supervision_items_history")
     versions = {}
     for r in history.collect():
@@ -599,7 +608,7 @@ def test_incremental_mart_merges_only_the_new_silver_rows(spark, lake):
     """Day 2 costs day 2's rows: the MERGE into gold.supervision_actions reads only the rows
     silver wrote after the mart's newest `_silver_at`, and a superseded row is updated."""
     write_silver(spark, lake)
-    build(lake, D)
+    build(lake, D, args=BUILD_ACTIONS)
     assert merged_rows(spark, lake, "supervision_actions") is None  # first run: a full build
     day2 = [
         later(_action("A010", code(1), "inspection", "01", TWO, day=D2)),
@@ -607,7 +616,7 @@ def test_incremental_mart_merges_only_the_new_silver_rows(spark, lake):
         later(_action("A001", code(1), "inspection", "02", TWO)),  # A001 corrected on day 2
     ]
     write_silver(spark, lake, actions=[*_actions()[1:], *day2])
-    build(lake, D2)
+    build(lake, D2, args=BUILD_ACTIONS)
     assert merged_rows(spark, lake, "supervision_actions") == 3
     rows = {r.action_id: r for r in gold(spark, lake, "supervision_actions").collect()}
     assert sorted(rows) == sorted([*ACTION_IDS, "A010", "A011"])
