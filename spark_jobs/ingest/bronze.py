@@ -239,19 +239,23 @@ def ingest_file(
     return FileResult(key, "ingested", rows=n, batch_id=batch_id)
 
 
-def ingested_files(spark, settings: Settings, contract: Contract) -> dict[str, str]:
-    """sha256 → landing key of every file of this source already in bronze."""
+def ingested_files(
+    spark, settings: Settings, contract: Contract
+) -> tuple[dict[str, str], list[str]]:
+    """From one ops query: sha256 → landing key of every file of this source already in bronze,
+    and the landing keys of the page files held `waiting` (`dumps.py`)."""
     log_df = ops.read(spark, settings)
     rows = (
         log_df.where(
             (log_df.source == contract.name)
             & (log_df.stage == "bronze")
-            & (log_df.status == "ingested")
+            & log_df.status.isin("ingested", "waiting")
         )
-        .select("file_sha256", "source_file")
+        .select("status", "file_sha256", "source_file")
         .collect()
     )
-    return {r.file_sha256: r.source_file for r in rows}
+    seen = {r.file_sha256: r.source_file for r in rows if r.status == "ingested"}
+    return seen, [r.source_file for r in rows if r.status == "waiting"]
 
 
 class Progress:
@@ -288,7 +292,7 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
     ]
     if not keys:  # nothing delivered for the day: no Spark job, no ops row
         return []
-    seen = ingested_files(spark, settings, contract)
+    seen, waiting = ingested_files(spark, settings, contract)
     results: list[FileResult] = []
     ops_rows: list[dict] = []
     progress = Progress(contract.name, len(keys))
@@ -301,8 +305,9 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
         from spark_jobs.ingest import dumps  # imports this module
 
         results += dumps.ingest_dumps(
-            spark, settings, contract, storage, keys, delivery_date, seen, ops_rows, progress
-        )
+            spark, settings, contract, storage, keys, delivery_date, seen, waiting, ops_rows,
+            progress,
+        )  # fmt: skip
     else:
         for key in keys:
             results.append(

@@ -26,7 +26,6 @@ from collections import Counter
 from datetime import date
 
 from spark_jobs.contracts import Contract
-from spark_jobs.core import ops
 from spark_jobs.core.settings import Settings
 from spark_jobs.core.storage import Storage
 from spark_jobs.ingest import bronze
@@ -50,23 +49,13 @@ def _folder(key: str) -> str:
     return key.rsplit("/", 1)[0]
 
 
-def waiting_pages(spark, settings: Settings, contract: Contract) -> dict[str, list[str]]:
-    """dump name → landing keys of its pages held `waiting` by an earlier run."""
-    log_df = ops.read(spark, settings)
-    rows = (
-        log_df.where(
-            (log_df.source == contract.name)
-            & (log_df.stage == "bronze")
-            & (log_df.status == "waiting")
-        )
-        .select("source_file")
-        .collect()
-    )
+def waiting_pages(keys: list[str]) -> dict[str, list[str]]:
+    """dump name → the landing keys among `keys` (pages held `waiting` by an earlier run)."""
     out: dict[str, list[str]] = {}
-    for r in rows:
-        split = split_page_name(r.source_file)
+    for key in keys:
+        split = split_page_name(key)
         if split is not None:
-            out.setdefault(split[0], []).append(r.source_file)
+            out.setdefault(split[0], []).append(key)
     return out
 
 
@@ -78,17 +67,19 @@ def ingest_dumps(
     keys: list[str],
     delivery_date: date,
     seen: dict[str, str],
+    waiting: list[str],
     ops_rows: list[dict],
     progress: Progress,
 ) -> list[FileResult]:
     """Every dump of one delivery folder (`keys`), each with its waiting pages from earlier
-    folders; a file that is not a page file is rejected."""
+    folders; a file that is not a page file is rejected. `seen` and `waiting`:
+    `bronze.ingested_files` (the files already in bronze by sha256, the pages held waiting)."""
     results: list[FileResult] = []
     units: dict[str | None, list[str]] = {}
     for key in keys:
         split = split_page_name(key)
         units.setdefault(None if split is None else split[0], []).append(key)
-    earlier = waiting_pages(spark, settings, contract) if units.keys() - {None} else {}
+    earlier = waiting_pages(waiting)
     here = _folder(keys[0]) if keys else ""
     listed: dict[str, set[str]] = {}  # earlier folder → its keys (a waiting page may be gone)
 

@@ -46,7 +46,7 @@ __all__ = [
     "build_source",
     "classify",
     "pending_batches",
-    "pending_sources",
+    "pending_by_source",
     "quarantine_rows",
     "validate",
 ]
@@ -114,17 +114,31 @@ def accepted_rows(contract: Contract, classified: DataFrame, settings: Settings)
 
 
 def pending_batches(spark, settings: Settings, contract: Contract) -> list[dict]:
-    """ops rows of the bronze batches of this source that silver has not done yet.
+    """ops rows of the bronze batches of this source that silver has not done yet
+    (`pending_by_source`)."""
+    return pending_by_source(spark, settings, contract.name).get(contract.name, [])
+
+
+def pending_by_source(spark, settings: Settings, source: str | None = None) -> dict[str, list]:
+    """source → ops rows (dicts) of its bronze batches that silver has not done yet, in
+    delivery and file order; every source in one query, or only `source`.
 
     Matched on the file *and* its batch: a corrected file re-delivered under the same name is
     a new bronze batch of a file silver has done, and must be built again."""
-    log_df = ops.read(spark, settings).where(F.col("source") == contract.name)
+    log_df = ops.read(spark, settings)
+    if source is not None:
+        log_df = log_df.where(F.col("source") == source)
     bronze = log_df.where("stage = 'bronze' AND status = 'ingested' AND rows_read > 0")
-    done = log_df.where("stage = 'silver' AND status = 'done'").select("source_file", "batch_id")
-    rows = bronze.join(done, ["source_file", "batch_id"], "left_anti").orderBy(
-        "delivery_date", "source_file"
-    )
-    return [r.asDict() for r in rows.collect()]
+    done = log_df.where("stage = 'silver' AND status = 'done'")
+    rows = bronze.join(
+        done.select("source", "source_file", "batch_id"),
+        ["source", "source_file", "batch_id"],
+        "left_anti",
+    ).orderBy("source", "delivery_date", "source_file")
+    out: dict[str, list] = {}
+    for r in rows.collect():
+        out.setdefault(r.source, []).append(r.asDict())
+    return out
 
 
 def _merge(spark, settings: Settings, contract: Contract, accepted: DataFrame) -> None:
@@ -244,21 +258,24 @@ def _without_whole_stage_codegen(spark) -> Iterator[None]:
         spark.conf.set(key, before)
 
 
-def build(spark, settings: Settings, contract: Contract) -> dict:
-    """Validate pending bronze batches into silver and quarantine, and re-check the rows held
-    for a missing reference (`release.py`); return counts."""
+def build(spark, settings: Settings, contract: Contract, pending: list | None = None) -> dict:
+    """Validate pending bronze batches (`pending_batches`, unless given) into silver and
+    quarantine, and re-check the rows held for a missing reference (`release.py`); return
+    counts."""
+    if pending is None:
+        pending = pending_batches(spark, settings, contract)
     with _without_whole_stage_codegen(spark):
-        return _build(spark, settings, contract)
+        return _build(spark, settings, contract, pending)
 
 
 def build_all(spark, settings: Settings, contracts: list[Contract]) -> dict[str, dict]:
     """`build` for every contract (in build order) whose bronze table exists, skipping, with no
     Spark job, a source with no pending batch whose held rows cannot have changed (no table
-    they reference changed since their last check: `release.py`). One ops query finds the
-    sources with pending batches."""
+    they reference changed since their last check: `release.py`). One ops query finds every
+    source's pending batches."""
     from delta.tables import DeltaTable
 
-    pending = pending_sources(spark, settings)
+    pending = pending_by_source(spark, settings)
     checks = release.load_checks(settings)
     out = {}
     for c in contracts:
@@ -268,32 +285,13 @@ def build_all(spark, settings: Settings, contracts: list[Contract]) -> dict[str,
         if c.name not in pending and checks.get(c.name) == refs:
             out[c.name] = dict(_NO_BATCHES)
             continue
-        out[c.name] = build(spark, settings, c)
+        out[c.name] = build(spark, settings, c, pending.get(c.name, []))
         checks[c.name] = refs
         release.save_checks(settings, checks)
     return out
 
 
-def pending_sources(spark, settings: Settings) -> set[str]:
-    """The sources with a bronze batch silver has not done (`pending_batches`, all at once)."""
-    log_df = ops.read(spark, settings)
-    bronze = log_df.where("stage = 'bronze' AND status = 'ingested' AND rows_read > 0")
-    done = log_df.where("stage = 'silver' AND status = 'done'")
-    rows = (
-        bronze.join(
-            done.select("source", "source_file", "batch_id"),
-            ["source", "source_file", "batch_id"],
-            "left_anti",
-        )
-        .select("source")
-        .distinct()
-        .collect()
-    )
-    return {r.source for r in rows}
-
-
-def _build(spark, settings: Settings, contract: Contract) -> dict:
-    pending = pending_batches(spark, settings, contract)
+def _build(spark, settings: Settings, contract: Contract, pending: list[dict]) -> dict:
     batch_ids = [b["batch_id"] for b in pending]
     held = release.held_rows(spark, settings, contract, batch_ids).cache()
     try:
@@ -317,8 +315,8 @@ def _build(spark, settings: Settings, contract: Contract) -> dict:
         ]
         if pending or released:  # held rows re-checked and none passed: no commit at all
             _merge(spark, settings, contract, accepted_rows(contract, classified, settings))
-        if pending:
-            write_quarantine(spark, settings, contract, new, batch_ids)
+        if pending:  # the files of the new rows are `counts`' keys (no Spark job)
+            write_quarantine(spark, settings, contract, new, batch_ids, sorted(counts))
         release.mark_released(spark, settings, contract, released, date.today())
     finally:
         classified.unpersist()

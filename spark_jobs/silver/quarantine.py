@@ -138,19 +138,18 @@ def table(spark, settings: Settings) -> DataFrame:
 
 
 def write_quarantine(
-    spark, settings: Settings, contract: Contract, classified: DataFrame, batch_ids: list[str]
+    spark,
+    settings: Settings,
+    contract: Contract,
+    classified: DataFrame,
+    batch_ids: list[str],
+    files: list[str],
 ) -> None:
     """Replace the quarantine rows of these batches of this source, and of earlier versions of
-    their files (a corrected file re-delivered under the same name), in one Delta commit."""
+    their files (`files`: the landing files of the batches, a corrected file re-delivered under
+    the same name), in one Delta commit."""
     path = ensure_table(spark, settings, "silver", "quarantine", QUARANTINE_SCHEMA)
     ids = ", ".join(f"'{b}'" for b in batch_ids)
-    files = [
-        r._source_file
-        for r in classified.where(F.col("_batch_id").isin(batch_ids))
-        .select("_source_file")
-        .distinct()
-        .collect()
-    ]
     same_files = ", ".join("'" + f.replace("'", "''") + "'" for f in files) or "''"
     (
         quarantine_rows(contract, classified)

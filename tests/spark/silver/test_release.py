@@ -128,7 +128,7 @@ def test_held_rows_are_rechecked_only_when_a_table_they_reference_changed(
     built: list[str] = []
     real_build = silver.build
     monkeypatch.setattr(
-        silver, "build", lambda s, st, c: built.append(c.name) or real_build(s, st, c)
+        silver, "build", lambda s, st, c, *a: built.append(c.name) or real_build(s, st, c, *a)
     )
 
     def run(day: date) -> dict:
