@@ -6,6 +6,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 bash infra/setup.sh
 # Two workers (pytest-xdist), each with its own SparkSession, taking whole test files, longest
-# tier first (tests/conftest.py): one JVM driver leaves much of the second core idle while it
-# plans queries. TEST_WORKERS=0 runs everything in this process; `-n 0` after the command too.
+# tier first (tests/conftest.py). One test process keeps about 1.6 of 2 cores busy, so the
+# second gains about a fifth (README, "Tests"). TEST_WORKERS=0 runs everything in this process.
 exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder "$@"
