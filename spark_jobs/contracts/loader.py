@@ -9,128 +9,52 @@ from __future__ import annotations
 import codecs
 import hashlib
 import zoneinfo
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-FIELD_TYPES = {"string", "code", "date", "timestamp", "list", "integer", "decimal"}
-TIME_TYPES = {"date", "timestamp"}  # parsed with `formats`; `not_before` / `not_after` apply
-# `formats` entry for an Excel serial day number (days since 1899-12-30; a fraction is the time)
-EXCEL_SERIAL = "excel_serial"
-DEFAULT_TIMEZONE = "Asia/Shanghai"  # of a timestamp field delivered without an offset
-# `standardise` steps (docs/contract_format.md), applied in this order whatever the listed order
-STANDARDISE_STEPS = ("strip_label", "upper_check", "legacy_id", "amount")
-# the steps a field gets when it does not list its own, by `check`
-DEFAULT_STEPS = {
-    "uscc": ("strip_label", "upper_check"),
-    "id_number": ("strip_label", "upper_check", "legacy_id"),
-}
-PII_CLASSES = {"none", "identifier", "contact", "name"}
-FORMATS = ("csv", "xlsx", "jsonl", "json_pages")
-BY_HEADER = {"csv", "xlsx"}  # columns found by their delivered header
-BY_KEY = {"jsonl", "json_pages"}  # values found by a (dotted) record key
-PAGE_KEYS = ("number", "size", "total")
-# `not_after: delivery_date`: the date of the batch that delivered the row (bronze `_delivery_date`)
-DELIVERY_DATE = "delivery_date"
-# top-level keys; `header: true` is the historical "the CSV has a header row" flag
-CONTRACT_KEYS = {
-    "name",
-    "version",
-    "repository",
-    "title",
-    "description",
-    "format",
-    "encoding",
-    "delimiter",
-    "header",
-    "sheet",
-    "records_key",
-    "page",
-    "landing_dir",
-    "natural_key",
-    "order_by",
-    "fields",
-}
+from spark_jobs.contracts.model import (
+    BY_HEADER,
+    BY_KEY,
+    CHECK_KINDS,
+    CONTRACT_KEYS,
+    DEFAULT_STEPS,
+    DEFAULT_TIMEZONE,
+    DELIVERY_DATE,
+    EXCEL_SERIAL,
+    FIELD_TYPES,
+    FORMATS,
+    NUMBER_TYPES,
+    PAGE_KEYS,
+    PII_CLASSES,
+    STANDARDISE_STEPS,
+    TIME_TYPES,
+    Contract,
+    ContractError,
+    Field,
+    PageKeys,
+)
+from spark_jobs.contracts.relations import check_bounds, check_relations
 
-
-class ContractError(ValueError):
-    """A contract file is itself malformed."""
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    header: str | None  # csv/xlsx column header (optional for jsonl/json_pages)
-    type: str
-    required: bool = False
-    pattern: str | None = None
-    max_length: int | None = None
-    check: str | None = None
-    codes: dict[str, str] = field(default_factory=dict)
-    delivered_as: str = "label"  # for codes: is the delivered value the label or the code?
-    formats: tuple[str, ...] = ()  # date/timestamp: Spark patterns (or EXCEL_SERIAL), in order
-    timezone: str | None = None  # timestamp: zone of a value without an offset
-    standardise: tuple[str, ...] = ()  # the steps to apply (defaults from `check` resolved)
-    separator: str | None = None
-    min_items: int | None = None
-    item_pattern: str | None = None
-    not_before: str | None = None
-    not_after: str | None = None  # another date field, or DELIVERY_DATE
-    pii: str = "none"
-    # free text (content, remarks): personal data inside it is masked before it leaves silver
-    free_text: bool = False
-    references: dict[str, str] | None = None
-    description: dict[str, str] = field(default_factory=dict)
-    key: str | None = None  # jsonl/json_pages: record key, dotted for nested (`data.code`)
-
-
-@dataclass(frozen=True)
-class PageKeys:
-    """json_pages: dotted paths, inside each page document, of its page number, size, total."""
-
-    number: str
-    size: str
-    total: str
-
-
-@dataclass(frozen=True)
-class Contract:
-    name: str
-    version: str
-    format: str
-    encoding: str
-    delimiter: str
-    landing_dir: str
-    natural_key: tuple[str, ...]
-    fields: tuple[Field, ...]
-    title: dict[str, str]
-    description: dict[str, str]
-    order_by: tuple[str, ...] = ()
-    repository: int | None = None
-    sheet: str | None = None  # xlsx: sheet name (None: the first sheet)
-    records_key: str | None = None  # json_pages: dotted path to the list of records
-    page: PageKeys | None = None  # json_pages: where number/size/total are in a page
-
-    @property
-    def field_names(self) -> list[str]:
-        return [f.name for f in self.fields]
-
-    @property
-    def headers(self) -> dict[str, str]:
-        """Delivered header → field name (fields that have a header)."""
-        return {f.header: f.name for f in self.fields if f.header is not None}
-
-    def field(self, name: str) -> Field:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(f"{self.name} has no field {name!r}")
-
-    @property
-    def pii_fields(self) -> list[Field]:
-        return [f for f in self.fields if f.pii != "none"]
+__all__ = [  # re-exported: callers import these from here
+    "BY_HEADER",
+    "BY_KEY",
+    "DELIVERY_DATE",
+    "FIELD_TYPES",
+    "FORMATS",
+    "NUMBER_TYPES",
+    "PAGE_KEYS",
+    "PII_CLASSES",
+    "TIME_TYPES",
+    "Contract",
+    "ContractError",
+    "Field",
+    "PageKeys",
+    "all_contracts",
+    "get_contract",
+    "load_contract",
+]
 
 
 def _field(contract: str, fmt: str, raw: dict) -> Field:
@@ -179,7 +103,40 @@ def _field(contract: str, fmt: str, raw: dict) -> Field:
     values["timezone"] = _timezone(where, raw)
     values["standardise"] = _steps(where, raw)
     values["pii"] = pii
+    if raw.get("check") is not None and raw["check"] not in CHECK_KINDS:
+        raise ContractError(
+            f"{where}: unknown check {raw['check']!r} (one of {sorted(CHECK_KINDS)})"
+        )
+    values["starts_with"] = _field_list(where, "starts_with", raw.get("starts_with"))
+    values["positive_when"] = _positive_when(where, raw.get("positive_when"))
     return Field(**values)
+
+
+def _field_list(where: str, key: str, value) -> tuple[str, ...]:
+    """A list of field names (checked against the contract later, in `_check_relations`)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value or not all(_text(x) for x in value):
+        raise ContractError(f"{where}: `{key}` must be a list of field names, got {value!r}")
+    return tuple(value)
+
+
+def _positive_when(where: str, value) -> dict[str, tuple[str, ...]] | None:
+    """`positive_when: {code_field: [codes]}` (a single code may stand for its list)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value:
+        raise ContractError(
+            f"{where}: `positive_when` must map a code field to its codes, "
+            f"e.g. {{punish_type: ['02']}}, got {value!r}"
+        )
+    out = {}
+    for name, codes in value.items():
+        codes = codes if isinstance(codes, list) else [codes]
+        if not codes:
+            raise ContractError(f"{where}: `positive_when.{name}` lists no code")
+        out[str(name)] = tuple(str(c) for c in codes)
+    return out
 
 
 def _formats(where: str, raw: dict) -> tuple[str, ...]:
@@ -301,34 +258,6 @@ def _format_keys(name: str, fmt: str, raw: dict) -> dict:
     return out
 
 
-def _check_bounds(contract: str, fields: tuple[Field, ...]) -> None:
-    """`not_after` / `not_before` are set on a date or timestamp field and name another date
-    or timestamp field (`not_after` also `delivery_date`). A timestamp is compared with a date
-    by its local date (in its `timezone`), with another timestamp as an instant."""
-    times = {f.name for f in fields if f.type in TIME_TYPES}
-    for f in fields:
-        for key in ("not_after", "not_before"):
-            target = getattr(f, key)
-            if target is None:
-                continue
-            where = f"{contract}.{f.name}"
-            if f.type not in TIME_TYPES:
-                raise ContractError(
-                    f"{where}: `{key}` applies to date and timestamp fields, not {f.type}"
-                )
-            if key == "not_after" and target == DELIVERY_DATE:
-                continue
-            if not isinstance(target, str) or target == f.name or target not in times:
-                others = sorted(times - {f.name})
-                allowed = (
-                    f"{DELIVERY_DATE!r} (the batch's delivery date) or another date or "
-                    f"timestamp field {others}"
-                    if key == "not_after"
-                    else f"another date or timestamp field {others}"
-                )
-                raise ContractError(f"{where}: `{key}: {target!r}` must be {allowed}")
-
-
 def load_contract(path: Path) -> Contract:
     """The contract in the YAML file `path`, checked.
 
@@ -376,7 +305,8 @@ def _parse_contract(path: Path, text: str) -> Contract:
         dupes = sorted({v for v in values if values.count(v) > 1})
         if dupes:
             raise ContractError(f"{name}: duplicate field {attr}(s) {dupes}")
-    _check_bounds(name, fields)
+    check_bounds(name, fields)
+    check_relations(name, fields)
     names = [f.name for f in fields]
     for key in raw.get("natural_key", []):
         if key not in names:

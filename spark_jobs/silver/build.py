@@ -54,7 +54,15 @@ __all__ = [
 log = logging.getLogger(__name__)
 LINEAGE = ["_source_file", "_file_sha256", "_row_number", "_batch_id", "_ingested_at"]
 OUTCOMES = ("accepted", "quarantined", "superseded", "warned")
-_NO_BATCHES = {"batches": 0, "read": 0, **dict.fromkeys(OUTCOMES, 0), "released": 0}
+# `replaced`: rows already in silver that a newer delivery replaced (key conflicts between
+# deliveries); `released`: held rows that passed when their reference arrived
+_NO_BATCHES = {
+    "batches": 0,
+    "read": 0,
+    **dict.fromkeys(OUTCOMES, 0),
+    "released": 0,
+    "replaced": 0,
+}
 
 
 class ReconciliationError(RuntimeError):
@@ -141,8 +149,11 @@ def pending_by_source(spark, settings: Settings, source: str | None = None) -> d
     return out
 
 
-def _merge(spark, settings: Settings, contract: Contract, accepted: DataFrame) -> None:
+def _merge(spark, settings: Settings, contract: Contract, accepted: DataFrame) -> int:
     """MERGE on the natural key; a matched row is replaced only by a newer delivery or row.
+    Return how many rows already in silver were replaced: the key conflicts between this
+    build's deliveries and earlier ones (corrections, re-deliveries), counted by the MERGE
+    itself (its metrics row, no extra Spark job).
 
     The first build writes the table (one commit, nothing to merge with); silver's build of a
     source is its table's only writer.
@@ -153,7 +164,7 @@ def _merge(spark, settings: Settings, contract: Contract, accepted: DataFrame) -
     if not DeltaTable.isDeltaTable(spark, target):
         accepted.write.format("delta").mode("errorifexists").save(target)
         register_table(spark, "silver", contract.name, target)
-        return
+        return 0
     register_table(spark, "silver", contract.name, target)
     add_missing_columns(spark, target, accepted.schema)  # a lake from before `_silver_at`
     key = " AND ".join(f"t.{k} = s.{k}" for k in contract.natural_key)
@@ -161,14 +172,16 @@ def _merge(spark, settings: Settings, contract: Contract, accepted: DataFrame) -
         "struct(s.delivery_date, s._source_file, s._row_number) >= "
         "struct(t.delivery_date, t._source_file, t._row_number)"
     )
-    (
+    metrics = (
         DeltaTable.forPath(spark, target)
         .alias("t")
         .merge(accepted.alias("s"), key)
         .whenMatchedUpdateAll(condition=newer)
         .whenNotMatchedInsertAll()
         .execute()
+        .first()
     )
+    return int(metrics["num_updated_rows"]) if metrics is not None else 0
 
 
 def _file_counts(classified: DataFrame) -> dict:
@@ -313,8 +326,11 @@ def _build(spark, settings: Settings, contract: Contract, pending: list[dict]) -
             .select("_source_file", "_row_number")
             .collect()
         ]
+        replaced = 0
         if pending or released:  # held rows re-checked and none passed: no commit at all
-            _merge(spark, settings, contract, accepted_rows(contract, classified, settings))
+            replaced = _merge(
+                spark, settings, contract, accepted_rows(contract, classified, settings)
+            )
         if pending:  # the files of the new rows are `counts`' keys (no Spark job)
             write_quarantine(spark, settings, contract, new, batch_ids, sorted(counts))
         release.mark_released(spark, settings, contract, released, date.today())
@@ -323,6 +339,7 @@ def _build(spark, settings: Settings, contract: Contract, pending: list[dict]) -
     extra = release.released_ops_rows(spark, settings, contract, released)
     total = _record(spark, settings, contract, pending, counts, extra)
     total["released"] = len(released)
+    total["replaced"] = replaced
     log.info("silver %s: %s", contract.name, total)
     return total
 

@@ -44,6 +44,9 @@ def held_rows(spark, settings: Settings, contract: Contract, skip_batches: list[
     """(_source_file, _row_number, _batch_id) of this source's held rows, outside
     `skip_batches` (batches validated from scratch anyway)."""
     refs = ", ".join(f"'{c}'" for c in REFERENCE_CATEGORIES)
+    # a reference problem is one of these categories on a field that has `references` (04 is
+    # also a checklist code's own structure, `starts_with`, which no later delivery mends)
+    fields = ", ".join(f"'{f.name}'" for f in contract.fields if f.references) or "''"
     q = quarantine_table(spark, settings).where(
         (F.col("source") == contract.name)
         & (F.col("status") == "quarantined")
@@ -52,7 +55,11 @@ def held_rows(spark, settings: Settings, contract: Contract, skip_batches: list[
     )
     return (
         q.groupBy(*KEY, "_batch_id")
-        .agg(F.expr(f"bool_and(category IN ({refs}))").alias("only_references"))
+        .agg(
+            F.expr(f"bool_and(category IN ({refs}) AND field IN ({fields}))").alias(
+                "only_references"
+            )
+        )
         .where("only_references")
         .drop("only_references")
     )

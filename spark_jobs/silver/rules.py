@@ -34,6 +34,7 @@ from spark_jobs.silver.national import (
     reference_category,
     validator_message,
 )
+from spark_jobs.silver.row_rules import AmountCheck, ComposedCodeCheck, SourceCheck
 from spark_jobs.silver.standardise import standardise
 from spark_jobs.silver.typed import comparable, formats_of, local_date, typed_value
 
@@ -127,7 +128,7 @@ class IdentifierCheck(Rule):
     `spark_jobs.checks.identifiers`; the category follows the identifier."""
 
     def findings(self, f: Field, ctx: RuleContext) -> list[Finding]:
-        if not f.check:
+        if f.check not in CHECKS:
             return []
         raw = ctx.raw[f.name]
         problem = CHECKS[f.check](raw)
@@ -190,7 +191,15 @@ class TimeCheck(Rule):
 
 
 # every field is asked by each, in this order (the order of a row's problems)
-RULES: tuple[Rule, ...] = (BusinessKeyCheck(), CodeCheck(), TimeCheck(), IdentifierCheck())
+RULES: tuple[Rule, ...] = (
+    BusinessKeyCheck(),
+    CodeCheck(),
+    SourceCheck(),
+    AmountCheck(),
+    ComposedCodeCheck(),
+    TimeCheck(),
+    IdentifierCheck(),
+)
 
 
 def field_findings(f: Field, ctx: RuleContext) -> list[Finding]:
@@ -245,17 +254,25 @@ def _reference_problems(spark, contract: Contract, df: DataFrame) -> DataFrame:
         if not f.references:
             continue
         ref_table = f"silver.{f.references['table']}"
+        severity = f.references.get("severity", "error")
         if spark.catalog.tableExists(ref_table):
             refs = spark.table(ref_table).select(F.col(f.references["field"]).alias("__ref"))
+        elif severity == "warning":  # a repository never delivered: nothing to warn against
+            continue
         else:  # nothing delivered yet: every reference is missing, the rows wait (release.py)
             refs = spark.createDataFrame([], "__ref string")
         refs = refs.distinct()
-        df = df.join(F.broadcast(refs), df[f.name] == refs["__ref"], "left")
-        missing = F.col(f.name).isNotNull() & F.col("__ref").isNull()
+        if f.type == "list":  # every item must be there; the reason names those that are not
+            df = _missing_items(df, f, refs)
+            missing = F.col("__ref").isNotNull()
+            named = F.concat(F.lit(f"{f.name} item(s) "), F.col("__ref"), F.lit(" are"))
+        else:
+            df = df.join(F.broadcast(refs), df[f.name] == refs["__ref"], "left")
+            missing = F.col(f.name).isNotNull() & F.col("__ref").isNull()
+            named = F.concat(F.lit(f"{f.name} "), F.col(f.name), F.lit(" is"))
         value, standardised = _values(f, contract, df.columns)
         reason = F.concat(
-            F.concat(F.lit(f"{f.name} "), F.col(f.name)) if f.pii == "none" else F.lit(f.name),
-            F.lit(f" is not in {ref_table}"),
+            named if f.pii == "none" else F.lit(f"{f.name} is"), F.lit(f" not in {ref_table}")
         )
         message = validator_message(f, value, f"在{ref_table}中不存在")
         entry = _entry(
@@ -265,13 +282,33 @@ def _reference_problems(spark, contract: Contract, df: DataFrame) -> DataFrame:
             reason,
             reference_category(f),
             message,
-            f.references.get("severity", "error"),
+            severity,
         )
         problems = F.concat(F.col("_problems"), F.array(entry))
         df = df.withColumn(
             "_problems", F.when(missing, problems).otherwise(F.col("_problems"))
         ).drop("__ref")
     return df
+
+
+ROW_KEY = ["_file_sha256", "_row_number"]  # one delivered row (bronze lineage)
+
+
+def _missing_items(df: DataFrame, f: Field, refs: DataFrame) -> DataFrame:
+    """`__ref`: the items of the list field `f` (typed, `__typed_<name>`) not among `refs`,
+    joined by its separator in delivered order, or null when every item is there. A row is
+    found again by its bronze lineage (file digest and row number), not by a generated id."""
+    items = df.select(*ROW_KEY, F.posexplode(F.col(f"__typed_{f.name}")).alias("__pos", "__item"))
+    absent = items.join(F.broadcast(refs), items["__item"] == refs["__ref"], "left_anti")
+    per_row = absent.groupBy(*ROW_KEY).agg(
+        F.array_join(
+            F.transform(
+                F.array_sort(F.collect_list(F.struct("__pos", "__item"))), lambda x: x["__item"]
+            ),
+            f.separator or ";",
+        ).alias("__ref")
+    )
+    return df.join(per_row, ROW_KEY, "left")
 
 
 def validate(spark, contract: Contract, bronze: DataFrame) -> DataFrame:

@@ -88,12 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bronze, {len(contracts)} sources: {time.perf_counter() - t0:.1f} s")
     t_all = time.perf_counter()
     print(f"{'source':<32}{'read':>8}{'accepted':>10}{'quarant.':>10}{'supersed.':>10}"
-          f"{'warned':>8}{'seconds':>9}")  # fmt: skip
+          f"{'warned':>8}{'replaced':>9}{'seconds':>9}")  # fmt: skip
     for c in contracts:
         t = time.perf_counter()
         n = silver.build(spark, settings, c)
         print(f"{c.name:<32}{n['read']:>8}{n['accepted']:>10}{n['quarantined']:>10}"
-              f"{n['superseded']:>10}{n['warned']:>8}{time.perf_counter() - t:>9.1f}")  # fmt: skip
+              f"{n['superseded']:>10}{n['warned']:>8}{n['replaced']:>9}"
+              f"{time.perf_counter() - t:>9.1f}")  # fmt: skip
     print(f"silver, all sources: {time.perf_counter() - t_all:.1f} s")
     findings = spark.read.format("delta").load(settings.table_path("silver", "quarantine"))
     result = compare(out / "ground_truth.csv", findings.collect())

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from spark_jobs.contracts import Contract
+from spark_jobs.ingest.readers.sniff import describe_bytes, encoding_mismatch
 
 ROW_COLUMNS = ("_row_number", "_parse_error")
 # The longest value kept, in characters: far above any contract field (the longest, free-text
@@ -66,13 +67,15 @@ def require_content(data: bytes, source_file: str) -> None:
 
 
 def decode(contract: Contract, data: bytes, source_file: str) -> str:
-    """The file's text in the contract's encoding; a byte that does not decode rejects it."""
+    """The file's text in the contract's encoding; a byte that does not decode rejects it,
+    saying what the bytes look like (a department fixes its export settings from that)."""
     try:
         return data.decode(contract.encoding)
     except UnicodeDecodeError as exc:
         raise FileRejected(
             f"{source_file}: not valid {contract.encoding} at byte {exc.start} "
-            f"(bytes {data[exc.start : exc.start + 4]!r})"
+            f"(bytes {data[exc.start : exc.start + 4]!r}): "
+            f"{encoding_mismatch(contract.encoding, data) or describe_bytes(data)}"
         ) from None
 
 

@@ -23,6 +23,7 @@ from spark_jobs.ingest.readers.common import (
     duplicate_headers,
     require_content,
 )
+from spark_jobs.ingest.readers.sniff import encoding_mismatch
 
 # The csv module stops the whole file at its field limit (131072 by default); lift it so that
 # an overlong value costs only its row (Rows.add flags values over MAX_FIELD_CHARS).
@@ -43,8 +44,12 @@ def read_csv(contract: Contract, data: bytes, source_file: str) -> pa.Table:
         raise FileRejected(f"{source_file}: empty file")
     header = [h.strip().lstrip("\ufeff") for h in records[0]]
     missing = [f"{f.header} ({f.name})" for f in contract.fields if f.header not in header]
-    if missing:
-        raise FileRejected(f"{source_file}: header lacks column(s) {', '.join(missing)}")
+    if missing:  # a header in another encoding reads as mojibake: say so
+        hint = encoding_mismatch(contract.encoding, data)
+        raise FileRejected(
+            f"{source_file}: header lacks column(s) {', '.join(missing)}"
+            + (f"; {hint}" if hint else "")
+        )
     duplicate_headers(contract, header, source_file)
     by_header = contract.headers
     positions = {by_header[h]: i for i, h in enumerate(header) if h in by_header}

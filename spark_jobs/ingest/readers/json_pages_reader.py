@@ -29,6 +29,7 @@ from spark_jobs.ingest.readers.json_values import (
     record_values,
     to_json,
 )
+from spark_jobs.ingest.readers.sniff import describe_bytes, encoding_mismatch
 
 PAGE_FILE = re.compile(r"^(?P<dump>.+)_p(?P<page>[0-9]{4,})\.json$")
 
@@ -69,7 +70,8 @@ def read_json_page(contract: Contract, data: bytes, source_file: str, number: in
         text = data.decode(contract.encoding).lstrip("\ufeff")
     except UnicodeDecodeError as exc:
         raise _PageProblem(
-            f"page {number} is not valid {contract.encoding} at byte {exc.start} ({name})"
+            f"page {number} is not valid {contract.encoding} at byte {exc.start} ({name}): "
+            f"{encoding_mismatch(contract.encoding, data) or describe_bytes(data)}"
         ) from None
     try:
         document = loads(text)

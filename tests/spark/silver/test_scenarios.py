@@ -75,6 +75,25 @@ def test_scenario(spark, base_settings, folder):
     contract = load_contract(folder / "contract.yaml")
     meta, expected = _yaml(folder / "meta.yaml"), _yaml(folder / "expected.yaml")
     deliveries = _deliveries(folder, meta)
+    referenced = _reference_tables(spark, meta)
+    try:
+        _check_scenario(spark, base_settings, folder, contract, meta, expected, deliveries)
+    finally:
+        for name in referenced:
+            spark.sql(f"DROP TABLE IF EXISTS {name}")
+
+
+def _reference_tables(spark, meta: dict) -> list[str]:
+    """meta `references: {table: [rows]}`: silver tables the contract's references read."""
+    names = []
+    for table, rows in (meta.get("references") or {}).items():
+        spark.sql("CREATE DATABASE IF NOT EXISTS silver")
+        names.append(f"silver.{table}")
+        spark.createDataFrame(rows).write.mode("overwrite").saveAsTable(names[-1])
+    return names
+
+
+def _check_scenario(spark, base_settings, folder, contract, meta, expected, deliveries):
     tables = []
     for file, day in deliveries:  # UTF-8 in the folder, the contract's encoding on the wire
         data = (folder / file).read_text(encoding="utf-8").encode(contract.encoding)
@@ -119,6 +138,12 @@ def test_scenario(spark, base_settings, folder):
                     == (q["row_number"], q["field"], q["reason"])
                 )
                 assert row[column] == q[column], (column, row[column], q)
+
+    # warned: kept in silver, the finding recorded
+    warned = {(q._row_number, q.field, q.reason) for q in findings if q.status == "warned"}
+    assert warned == {
+        (w["row_number"], w["field"], w["reason"]) for w in expected.get("warned") or []
+    }
 
     # accepted: exactly the expected keys, with the values listed
     key = contract.natural_key

@@ -4,24 +4,13 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from spark_jobs.contracts import ContractError, get_contract, load_contract
+from spark_jobs.contracts import ContractError, get_contract
 from spark_jobs.contracts.loader import DEFAULT_TIMEZONE, EXCEL_SERIAL
 from spark_jobs.core.settings import REPO_ROOT
+from tests.unit.contracts.helpers import load_fields
 
-
-def _load(tmp_path, *fields: dict):
-    """A csv contract `c` with `fields` (each needs only name and type)."""
-    doc = {
-        "name": "c",
-        "version": "1",
-        "format": "csv",
-        "fields": [{"header": f["name"], **f} for f in fields],
-    }
-    path = tmp_path / "c.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    return load_contract(path)
+_load = load_fields
 
 
 def test_identifier_checks_bring_their_standardisation(tmp_path):

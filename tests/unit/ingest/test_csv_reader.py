@@ -71,13 +71,31 @@ def test_csv_quoted_field_closed_at_end_without_newline_is_whole(csv_contract):
         ),
         (
             "编码,名称,金额\n".encode("gbk") + b"0001,\xff\xfe,1\n",
-            r"^f\.csv: not valid gb18030 at byte 20 \(bytes b'\\xff\\xfe,1'\)$",
+            r"^f\.csv: not valid gb18030 at byte 20 \(bytes b'\\xff\\xfe,1'\): the bytes are "
+            r"neither UTF-8 nor GBK \(GB18030\): another encoding, or not text, but the "
+            r"contract promises GBK \(GB18030\)$",
+        ),
+        (
+            "\ufeff编码,名称,金额\n0001,甲,1\n".encode("utf-8"),
+            r"^f\.csv: not valid gb18030 at byte 8 \(bytes b'\\x81,\\xe5\\x90'\): the bytes are "
+            r"UTF-8 with a byte-order mark, but the contract promises GBK \(GB18030\)$",
         ),
     ],
 )
 def test_csv_unreadable_files(csv_contract, data, message):
     with pytest.raises(FileRejected, match=message):
         read_csv(csv_contract, data, "f.csv")
+
+
+def test_a_utf8_header_that_decodes_as_gbk_is_refused_saying_it_is_utf8(yaml_dir):
+    # these UTF-8 bytes happen to be valid GB18030 (mojibake): the header is what shows it
+    contract = contract_from(yaml_dir, CSV_YAML.split("  - {name: name")[0])
+    with pytest.raises(FileRejected) as caught:
+        read_csv(contract, "编码\n0001\n".encode(), "f.csv")
+    assert str(caught.value) == (
+        "f.csv: header lacks column(s) 编码 (code); the bytes are UTF-8 without a byte-order "
+        "mark, but the contract promises GBK (GB18030)"
+    )
 
 
 def test_csv_utf8_bom_header(yaml_dir):

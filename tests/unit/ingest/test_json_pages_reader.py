@@ -102,7 +102,8 @@ def _replace(files, n, data):
         ),
         (
             lambda: _replace(dump_files("cp", 2, 2), 1, '{"data": "甲"}'.encode("gbk")),
-            "cp: page 1 is not valid utf-8 at byte 10 (cp_p0001.json)",
+            "cp: page 1 is not valid utf-8 at byte 10 (cp_p0001.json): the bytes are "
+            "GBK/GB18030 (not UTF-8), but the contract promises UTF-8",
         ),
     ],
 )

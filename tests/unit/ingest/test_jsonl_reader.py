@@ -74,7 +74,8 @@ def test_jsonl_bom_and_crlf(jsonl_contract):
         (b"\n  \n", r"^f\.jsonl: empty file$"),
         (
             '{"id": "甲"}\n'.encode("gbk"),
-            r"^f\.jsonl: not valid utf-8 at byte 8 \(bytes b'\\xbc\\xd7\"}'\)$",
+            r"^f\.jsonl: not valid utf-8 at byte 8 \(bytes b'\\xbc\\xd7\"}'\): the bytes are "
+            r"GBK/GB18030 \(not UTF-8\), but the contract promises UTF-8$",
         ),
         (
             b'{\n  "id": "P1"\n}\n',
