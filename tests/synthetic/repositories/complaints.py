@@ -9,11 +9,12 @@ only a labelled row breaks their order.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from tests.synthetic.world.dates import add_working_days, day_text, time_text
 from tests.synthetic.world.events import HOTLINE_CATEGORIES, SERVICE_TYPES, TYPE_LABEL
+from tests.synthetic.world.identifiers import id_number
 from tests.synthetic.world.model import Pool
 from tests.synthetic.world.people import mobile, person
 
@@ -37,6 +38,7 @@ def write_hotline(p: Province) -> None:
     type_pool = Pool(list(TYPE_LABEL), [30, 10, 35, 15, 7, 3])
     county_pool = Pool(p.divisions.county_codes)
     assert set(TYPE_LABEL) == set(c.field("appeal_type").codes.values())
+    said = p.rng("hotline_free_text")  # its own stream: every other value stays as it was
     for i in range(max(40, int(60 * p.scale))):
         received = p.dt_in_window(rng, (7, 22))
         appeal = type_pool.pick(rng)
@@ -104,8 +106,21 @@ def write_hotline(p: Province) -> None:
             else None,
             "status": status,
         }
+        if row["caller_name"] and said.random() < 0.2:
+            row["content"] += caller_says(said, row, division)
         w.emit(row)
     p.close(w)
+
+
+def caller_says(rng, row: dict, division: str) -> str:
+    """What a caller says about themself, taken down in the work order's free text: their name,
+    ID number and phone, personal data that silver must mask (`free_text: true`)."""
+    born = date(rng.randint(1955, 2002), rng.randint(1, 12), rng.randint(1, 28))
+    number = id_number(division, born, rng.randint(1, 999))
+    return (
+        f"来电人{row['caller_name']}（身份证号{number}，联系电话{row['caller_phone']}）"
+        "要求尽快处理。"
+    )
 
 
 def write_12315(p: Province) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from stdnum.cn import ric
 from stdnum.cn import uscc as stdnum_uscc
 
+from spark_jobs.checks.departments import NATIONAL_DEPARTMENTS
 from spark_jobs.checks.identifiers import division_problem
 from spark_jobs.contracts import Contract, get_contract
 from spark_jobs.ingest.readers import FileRejected, read_delivery, read_json_dump, split_page_name
@@ -172,11 +173,28 @@ def problems(c: Contract, row: dict, refs: dict | None = None) -> dict[str, str]
             out[f.name] = "invalid id_number"
         if f.check == "division_code" and division_problem(value) is not None:
             out[f.name] = f"invalid division_code: {division_problem(value)}"
+        if f.check == "department_code" and value not in NATIONAL_DEPARTMENTS:
+            out[f.name] = "not a national department code"
         if refs is not None and f.references:
             key = (f.references["table"], f.references["field"])
-            if key in refs and value not in refs[key]:
+            values = (
+                [x.strip() for x in value.split(f.separator or ";") if x.strip()]
+                if f.type == "list"
+                else [value]
+            )
+            if key in refs and any(v not in refs[key] for v in values):
                 out[f.name] = f"not in {key[0]}"
     for f in c.fields:
+        value = (row.get(f.name) or "").strip()
+        for name, codes in (f.positive_when or {}).items():
+            if (row.get(name) or "").strip() in codes and (not value or float(value) <= 0):
+                out[f.name] = f"must be above 0 when {name} is {codes}"
+        other = (row.get(f.not_above) or "").strip() if f.not_above else ""
+        if value and other and float(value) > float(other):
+            out[f.name] = f"above {f.not_above}"
+        prefix = "".join((row.get(x) or "").strip() for x in f.starts_with)
+        if value and f.starts_with and not value.startswith(prefix):
+            out[f.name] = f"does not begin with {'+'.join(f.starts_with)}"
         before = f.not_before and typed.get(f.name) and typed.get(f.not_before)
         if before and typed[f.name].date() < typed[f.not_before].date():
             out[f.name] = f"before {f.not_before}"
