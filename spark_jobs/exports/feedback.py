@@ -105,7 +105,8 @@ def build_fix_queue(spark, settings: Settings) -> dict:
         )
     )
     target = settings.table_path(ledger.LAYER, FIX_QUEUE)
-    queue.write.format("delta").mode("overwrite").option("overwriteSchema", "true").save(target)
+    if not _same_rows(spark, target, queue):  # a re-run with nothing new adds no version
+        queue.write.format("delta").mode("overwrite").option("overwriteSchema", "true").save(target)
     from spark_jobs.core.catalog import register_table
 
     register_table(spark, ledger.LAYER, FIX_QUEUE, target)
@@ -124,3 +125,21 @@ def build_fix_queue(spark, settings: Settings) -> dict:
         "resubmitted": sum(r["count"] for r in counts if r["status"] == "resubmitted"),
         "by_department": by_department,
     }
+
+
+def _same_rows(spark, target: str, queue) -> bool:
+    """The fix queue at `target` already holds exactly `queue`'s rows and columns. Both are
+    small (one row per failed national check), so they are compared on the driver."""
+    from delta.tables import DeltaTable
+
+    if not DeltaTable.isDeltaTable(spark, target):
+        return False
+    current = spark.read.format("delta").load(target)
+    columns = [(f.name, f.dataType) for f in queue.schema]  # nullability aside
+    if [(f.name, f.dataType) for f in current.schema] != columns:
+        return False
+
+    def rows(df) -> list[tuple[str, ...]]:
+        return sorted(tuple(str(v) for v in r) for r in df.collect())
+
+    return rows(current) == rows(queue)

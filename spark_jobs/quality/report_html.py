@@ -52,6 +52,7 @@ tr.total td{font-weight:700;background:#f8f9fa}
 .bar{display:inline-block;height:.6rem;background:#dee2e6;width:80px;margin-right:.4rem;
  vertical-align:middle;border-radius:2px;overflow:hidden}
 .bar span{display:block;height:100%;background:#2b8a3e}
+.rate{display:inline-block;min-width:4.5em;text-align:right}
 .muted{color:#6c757d}.small{font-size:12px}
 details{margin:.3rem 0 1rem}summary{cursor:pointer;color:#0b5cad}
 svg text{font-family:inherit}
@@ -78,7 +79,9 @@ def _head(*cols: tuple[str, str]) -> str:
 def _rate_cell(f: Figures) -> str:
     rate = f.pass_rate
     bar = f'<span class="bar"><span style="width:{rate * 100:.1f}%"></span></span>' if rate else ""
-    return f'<td class="num" data-col="pass_rate">{bar}{format_rate(f.passed, f.checked)}</td>'
+    # the rate in a fixed width, so every row's bar starts at the same place
+    shown = f'<span class="rate">{format_rate(f.passed, f.checked)}</span>'
+    return f'<td class="num" data-col="pass_rate">{bar}{shown}</td>'
 
 
 def sparkline(trend: list[tuple[str, Figures]], width: int = 110, height: int = 26) -> str:

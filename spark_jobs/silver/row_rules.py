@@ -55,8 +55,7 @@ class AmountCheck(Rule):
                 self.finding(
                     when & (raw.isNull() | (typed <= 0)),
                     F.concat(
-                        F.lit(f"{f.name} "),
-                        F.coalesce(raw, F.lit("(empty)")),
+                        F.coalesce(ctx.shown(f), F.lit(f"{f.name} (empty)")),
                         F.lit(f" must be above 0 when {name} is {'/'.join(codes)}"),
                     ),
                     f"应大于0（[{field_label(other)}]为{labels}）",

@@ -291,13 +291,13 @@ def _reference_problems(spark, contract: Contract, df: DataFrame) -> DataFrame:
     return df
 
 
-ROW_KEY = ["_file_sha256", "_row_number"]  # one delivered row (bronze lineage)
+ROW_KEY = ["_source_file", "_file_sha256", "_row_number"]  # one delivered row (bronze lineage)
 
 
 def _missing_items(df: DataFrame, f: Field, refs: DataFrame) -> DataFrame:
     """`__ref`: the items of the list field `f` (typed, `__typed_<name>`) not among `refs`,
     joined by its separator in delivered order, or null when every item is there. A row is
-    found again by its bronze lineage (file digest and row number), not by a generated id."""
+    found again by its bronze lineage (file, digest, row number), not by a generated id."""
     items = df.select(*ROW_KEY, F.posexplode(F.col(f"__typed_{f.name}")).alias("__pos", "__item"))
     absent = items.join(F.broadcast(refs), items["__item"] == refs["__ref"], "left_anti")
     per_row = absent.groupBy(*ROW_KEY).agg(

@@ -16,6 +16,9 @@ from spark_jobs.draws.__main__ import run_draw, verify
 from spark_jobs.draws.plan import PlanError
 from spark_jobs.draws.record import read_objects
 
+# a gold lake, then draws through their command line: not in the quick tier
+pytestmark = pytest.mark.slow
+
 DAY = dt.date(2024, 6, 28)
 PLAN = """\
 plan_id: JC-TEST-001

@@ -19,9 +19,13 @@ from delta.tables import DeltaTable
 from pyspark.sql import functions as F
 
 from spark_jobs.core.catalog import register_lake_tables
+from spark_jobs.core.delta import latest_version
 from spark_jobs.exports import __main__ as cli
 from spark_jobs.exports import feedback, ledger, national
 from spark_jobs.exports.datasets import Dataset, PersonalDataInExport, check_no_personal_data
+
+# days of MERGEs and batches read from the change feed: not in the quick tier
+pytestmark = pytest.mark.slow
 
 D1, D2, D3, D4 = (dt.date(2025, 3, d) for d in (1, 2, 3, 4))
 ACTIONS = (
@@ -206,6 +210,10 @@ def test_feedback_from_the_national_check_to_the_resubmission(spark, lake, gold)
     assert counts["by_department"] == {"31": {"open": 1}, "unknown": {"open": 1}}
     queue = {r.record_id: r for r in spark.table("exchange.national_fix_queue").collect()}
     assert queue["I2"].sent_in_batch is True and queue["I9"].sent_in_batch is False
+    queue_path = lake.table_path("exchange", "national_fix_queue")
+    version = latest_version(spark, queue_path)
+    assert feedback.build_fix_queue(spark, lake) == counts  # a re-run with nothing new ...
+    assert latest_version(spark, queue_path) == version  # ... adds no version
 
     # The department re-delivers I2 corrected; gold changes; the next batch sends it as `u`.
     gold("inspections", [action("I1", row=1), action("I2", name="更正", row=4), action("I3", row=3)],
