@@ -26,6 +26,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 import pyarrow as pa
 
@@ -239,23 +240,36 @@ def ingest_file(
     return FileResult(key, "ingested", rows=n, batch_id=batch_id)
 
 
-def ingested_files(
-    spark, settings: Settings, contract: Contract
-) -> tuple[dict[str, str], list[str]]:
-    """From one ops query: sha256 → landing key of every file of this source already in bronze,
-    and the landing keys of the page files held `waiting` (`dumps.py`)."""
+# what makes a bronze ops row the same outcome again (recorded_at aside)
+OUTCOME = ("source_file", "status", "file_sha256", "rows_read", "reason")
+
+
+class Ingested(NamedTuple):
+    """What ops already says of this source's files (`ingested_files`)."""
+
+    seen: dict[str, str]  # sha256 → landing key of every file already in bronze
+    waiting: list[str]  # landing keys of the page files held `waiting` (`dumps.py`)
+    recorded: set[tuple]  # OUTCOME of every bronze ops row of the source
+
+
+def ingested_files(spark, settings: Settings, contract: Contract) -> Ingested:
+    """From one ops query: the files of this source already in bronze, the page files held
+    waiting, and every outcome recorded (so a re-run does not record the same one again)."""
     log_df = ops.read(spark, settings)
     rows = (
-        log_df.where(
-            (log_df.source == contract.name)
-            & (log_df.stage == "bronze")
-            & log_df.status.isin("ingested", "waiting")
-        )
-        .select("status", "file_sha256", "source_file")
+        log_df.where((log_df.source == contract.name) & (log_df.stage == "bronze"))
+        .select(*OUTCOME)
         .collect()
     )
     seen = {r.file_sha256: r.source_file for r in rows if r.status == "ingested"}
-    return seen, [r.source_file for r in rows if r.status == "waiting"]
+    waiting = [r.source_file for r in rows if r.status == "waiting"]
+    return Ingested(seen, waiting, {tuple(r) for r in rows})
+
+
+def _new_outcomes(ops_rows: list[dict], recorded: set[tuple]) -> list[dict]:
+    """The ops rows that say something ops does not hold yet: a re-run that finds a rejected,
+    duplicate or waiting file exactly as before adds no ops version (a no-op re-run)."""
+    return [r for r in ops_rows if tuple(r.get(k) for k in OUTCOME) not in recorded]
 
 
 class Progress:
@@ -292,7 +306,7 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
     ]
     if not keys:  # nothing delivered for the day: no Spark job, no ops row
         return []
-    seen, waiting = ingested_files(spark, settings, contract)
+    seen, waiting, recorded = ingested_files(spark, settings, contract)
     results: list[FileResult] = []
     ops_rows: list[dict] = []
     progress = Progress(contract.name, len(keys))
@@ -314,5 +328,5 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
                 ingest_file(spark, settings, contract, storage, key, delivery_date, seen, ops_rows)
             )
             progress.done(results[-1])
-    ops.record(spark, settings, ops_rows)
+    ops.record(spark, settings, _new_outcomes(ops_rows, recorded))
     return results

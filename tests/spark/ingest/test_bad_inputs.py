@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from spark_jobs.contracts import get_contract
+from spark_jobs.core.delta import latest_version
 from spark_jobs.core.storage import Storage
 from spark_jobs.ingest import bronze
 from spark_jobs.ingest.readers.common import MAX_FIELD_CHARS
@@ -77,7 +78,11 @@ def test_each_bad_file_is_named_with_its_reason_and_the_rest_lands(spark, lake, 
     assert reasons["a..b.csv"].startswith(
         f"'{FOLDER}/a..b.csv': file name refused: it contains '..'"
     )
-    assert reasons["binary.csv"] == f"{FOLDER}/binary.csv: not valid gb18030 at byte 128 (bytes b'\\x80\\x81\\x82\\x83')"  # fmt: skip
+    assert reasons["binary.csv"] == (
+        f"{FOLDER}/binary.csv: not valid gb18030 at byte 128 (bytes b'\\x80\\x81\\x82\\x83'): "
+        "the bytes are neither UTF-8 nor GBK (GB18030): another encoding, or not text, but the "
+        "contract promises GBK (GB18030)"
+    )
     assert reasons["dup_header.csv"] == (
         f"{FOLDER}/dup_header.csv: header has column 行为编号 (action_id) 2 times (columns 1, 17): "
         "which one holds the values is unknown"
@@ -109,3 +114,14 @@ def test_each_bad_file_is_named_with_its_reason_and_the_rest_lands(spark, lake, 
     assert set(log) == set(results)  # every file has its row: nothing silently skipped
     assert log["link.csv"].file_sha256 is None and log["link.csv"].reason == reasons["link.csv"]
     assert log["values.csv"].rows_read == 3
+
+    # a re-run finds every refused file as it was: the same outcomes, and no ops version added
+    ops_path = lake.table_path("ops", "batch_log")
+    version = latest_version(spark, ops_path)
+    again = bronze.ingest(spark, lake, ACTIONS, DAY)
+    assert {r.source_file.rsplit("/", 1)[-1]: r.status for r in again} == {
+        "good.csv": "skipped_duplicate",
+        "values.csv": "skipped_duplicate",
+        **dict.fromkeys(reasons, "rejected"),
+    }
+    assert latest_version(spark, ops_path) == version
