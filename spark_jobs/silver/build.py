@@ -30,7 +30,7 @@ from spark_jobs.checks.free_text import mask_text_column
 from spark_jobs.checks.native import mask_name_column, mask_phone_column, token_column
 from spark_jobs.contracts import Contract, get_contract
 from spark_jobs.core import ops
-from spark_jobs.core.catalog import register_table
+from spark_jobs.core.catalog import register_table, registered_location
 from spark_jobs.core.delta import add_missing_columns
 from spark_jobs.core.settings import Settings
 from spark_jobs.silver import release
@@ -304,7 +304,20 @@ def build_all(spark, settings: Settings, contracts: list[Contract]) -> dict[str,
     return out
 
 
+def _name_references(spark, settings: Settings, contract: Contract) -> None:
+    """Point `silver.<table>` of every table the contract references at this lake's table, or
+    drop the name when this lake has none: validation finds references by name, and a name
+    left by another lake in the same session (as in the tests) must not stand in for it."""
+    versions = release.reference_versions(spark, settings, contract)
+    for table, version in versions.items():
+        if version >= 0:
+            register_table(spark, "silver", table, settings.table_path("silver", table))
+        elif registered_location(spark, "silver", table) is not None:
+            spark.sql(f"DROP TABLE IF EXISTS silver.{table}")  # external: no file is touched
+
+
 def _build(spark, settings: Settings, contract: Contract, pending: list[dict]) -> dict:
+    _name_references(spark, settings, contract)
     batch_ids = [b["batch_id"] for b in pending]
     held = release.held_rows(spark, settings, contract, batch_ids).cache()
     try:
