@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The linters, as CI runs them before the tests (.ci/run) and pre-commit runs them on commit:
 # ruff (lint incl. its bandit security rules S, + format check), the secrets scan
-# (detect-secrets against .secrets.baseline), mypy (lenient, spark_jobs/), sqlfluff on the dbt SQL, and the
+# (detect-secrets against .secrets.baseline), every tracked YAML file parses, mypy (lenient, spark_jobs/), sqlfluff on the dbt SQL, and the
 # freshness of the generated dbt sources file. Exits non-zero on any finding.
 #   bash infra/lint.sh          check everything
 #   bash infra/lint.sh --fix    let ruff fix and format what it can first
@@ -19,6 +19,7 @@ fi
 step $BIN/ruff check .
 step $BIN/ruff format --check --quiet .
 step $BIN/python infra/secrets_scan.py
+step $BIN/python infra/check_yaml.py
 step $BIN/mypy
 step $BIN/sqlfluff lint --disable-progress-bar --nocolor dbt_project/models dbt_project/macros dbt_project/tests
 step $BIN/python -m spark_jobs.gold.sources_yml --check
