@@ -49,6 +49,10 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         "spark.databricks.delta.snapshotPartitions": "2",
         "spark.driver.memory": "2g",
         "spark.sql.ansi.enabled": "true",
+        # PySpark otherwise records the Python call site of every Column function in the JVM
+        # (four py4j round trips each): a quarter of silver's plan building, 12,000 calls for
+        # the province's 18 contracts. Errors still name the failing expression and field.
+        "spark.python.sql.dataFrameDebugging.enabled": "false",
         # Python workers run the same interpreter (the project's venv) as the driver.
         "spark.pyspark.python": sys.executable,
         "spark.pyspark.driver.python": sys.executable,

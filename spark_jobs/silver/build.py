@@ -31,10 +31,11 @@ from spark_jobs.checks.native import mask_name_column, mask_phone_column, token_
 from spark_jobs.contracts import Contract, get_contract
 from spark_jobs.core import ops
 from spark_jobs.core.catalog import register_table, registered_location
-from spark_jobs.core.delta import add_missing_columns
+from spark_jobs.core.delta import add_missing_columns, latest_version
 from spark_jobs.core.settings import Settings
 from spark_jobs.silver import release
-from spark_jobs.silver.quarantine import QUARANTINE_SCHEMA, quarantine_rows, write_quarantine
+from spark_jobs.silver.commits import Commits
+from spark_jobs.silver.quarantine import QUARANTINE_SCHEMA, quarantine_rows
 from spark_jobs.silver.rules import validate
 
 __all__ = [
@@ -224,11 +225,9 @@ def _check_counts(contract: Contract, pending: list[dict], counts: dict) -> None
             )
 
 
-def _record(
-    spark, settings: Settings, contract: Contract, pending: list[dict], counts, extra=()
-) -> dict:
+def _record(contract: Contract, pending: list[dict], counts, commits: Commits, extra=()) -> dict:
     """One `silver/done` ops row per pending file, plus `extra` rows (files rows were released
-    from), in one MERGE; return the totals."""
+    from), handed to `commits` (one ops MERGE for the build); return the totals."""
     rows, total = [], {**_NO_BATCHES, "batches": len(pending)}
     for b in pending:
         c = _counts_of(counts, b["source_file"])
@@ -251,7 +250,7 @@ def _record(
         )
         for k in ("read", *OUTCOMES):
             total[k] += c[k]
-    ops.record(spark, settings, rows + list(extra))
+    commits.ops(rows + list(extra))
     return total
 
 
@@ -271,36 +270,66 @@ def _without_whole_stage_codegen(spark) -> Iterator[None]:
         spark.conf.set(key, before)
 
 
-def build(spark, settings: Settings, contract: Contract, pending: list | None = None) -> dict:
+def build(
+    spark,
+    settings: Settings,
+    contract: Contract,
+    pending: list | None = None,
+    commits: Commits | None = None,
+    held: list | None = None,
+) -> dict:
     """Validate pending bronze batches (`pending_batches`, unless given) into silver and
     quarantine, and re-check the rows held for a missing reference (`release.py`); return
-    counts."""
+    counts. With `commits` (as `build_all` passes), the quarantine and ops writes are left to
+    its `flush`; without, they are written before returning."""
     if pending is None:
         pending = pending_batches(spark, settings, contract)
+    if held is None:
+        held = release.held_by_source(spark, settings, [contract]).get(contract.name, [])
+    own = commits is None
+    commits = commits if commits is not None else Commits()
     with _without_whole_stage_codegen(spark):
-        return _build(spark, settings, contract, pending)
+        total = _build(spark, settings, contract, pending, held, commits)
+    if own:
+        commits.flush(spark, settings)
+    return total
 
 
 def build_all(spark, settings: Settings, contracts: list[Contract]) -> dict[str, dict]:
     """`build` for every contract (in build order) whose bronze table exists, skipping, with no
     Spark job, a source with no pending batch whose held rows cannot have changed (no table
     they reference changed since their last check: `release.py`). One ops query finds every
-    source's pending batches."""
+    source's pending batches, one quarantine query their held rows, and the quarantine and
+    ops rows of all of them are written in one commit each at the end (`commits.py`), also
+    when a later source fails: the ones before it are complete."""
     from delta.tables import DeltaTable
 
     pending = pending_by_source(spark, settings)
     checks = release.load_checks(settings)
-    out = {}
-    for c in contracts:
-        if not DeltaTable.isDeltaTable(spark, settings.table_path("bronze", c.name)):
-            continue
-        refs = release.reference_versions(spark, settings, c)
-        if c.name not in pending and checks.get(c.name) == refs:
-            out[c.name] = dict(_NO_BATCHES)
-            continue
-        out[c.name] = build(spark, settings, c, pending.get(c.name, []))
-        checks[c.name] = refs
-        release.save_checks(settings, checks)
+    present = [
+        c
+        for c in contracts
+        if DeltaTable.isDeltaTable(spark, settings.table_path("bronze", c.name))
+    ]
+    held: dict[str, list] | None = None  # queried once, when the first source is built
+    commits = Commits()
+    out, checked = {}, {}
+    try:
+        for c in present:
+            refs = release.reference_versions(spark, settings, c)
+            if c.name not in pending and checks.get(c.name) == refs:
+                out[c.name] = dict(_NO_BATCHES)
+                continue
+            if held is None:
+                held = release.held_by_source(spark, settings, present)
+            out[c.name] = build(
+                spark, settings, c, pending.get(c.name, []), commits, held.get(c.name, [])
+            )
+            checked[c.name] = refs
+    finally:
+        commits.flush(spark, settings)
+        # after the flush: a crash before it leaves the old versions, and the next run checks
+        release.save_checks(settings, {**checks, **checked})
     return out
 
 
@@ -308,49 +337,65 @@ def _name_references(spark, settings: Settings, contract: Contract) -> None:
     """Point `silver.<table>` of every table the contract references at this lake's table, or
     drop the name when this lake has none: validation finds references by name, and a name
     left by another lake in the same session (as in the tests) must not stand in for it."""
-    versions = release.reference_versions(spark, settings, contract)
-    for table, version in versions.items():
-        if version >= 0:
-            register_table(spark, "silver", table, settings.table_path("silver", table))
+    tables = {f.references["table"] for f in contract.fields if f.references}
+    for table in sorted(tables):  # its own table too, when a field references it
+        path = settings.table_path("silver", table)
+        if _is_delta(spark, path):
+            register_table(spark, "silver", table, path)
         elif registered_location(spark, "silver", table) is not None:
             spark.sql(f"DROP TABLE IF EXISTS silver.{table}")  # external: no file is touched
 
 
-def _build(spark, settings: Settings, contract: Contract, pending: list[dict]) -> dict:
+def _is_delta(spark, path: str) -> bool:
+    try:
+        latest_version(spark, path)  # one listing of its log, no Spark job
+    except LookupError:
+        return False
+    return True
+
+
+def _build(
+    spark,
+    settings: Settings,
+    contract: Contract,
+    pending: list[dict],
+    held: list,
+    commits: Commits,
+) -> dict:
     _name_references(spark, settings, contract)
     batch_ids = [b["batch_id"] for b in pending]
-    held = release.held_rows(spark, settings, contract, batch_ids).cache()
-    try:
-        if not pending and held.isEmpty():
-            return dict(_NO_BATCHES)
-        bronze = spark.table(f"bronze.{contract.name}").where(F.col("_batch_id").isin(batch_ids))
-        rows = bronze.unionByName(release.held_bronze(spark, contract, held))
-        classified = classify(contract, validate(spark, contract, rows)).cache()
-    finally:
-        held.unpersist()
+    held = [h for h in held if h[2] not in set(batch_ids)]  # those are validated anyway
+    if not pending and not held:
+        return dict(_NO_BATCHES)
+    rows = spark.table(f"bronze.{contract.name}").where(F.col("_batch_id").isin(batch_ids))
+    if held:
+        rows = rows.unionByName(release.held_bronze(spark, contract, held))
+    classified = classify(contract, validate(spark, contract, rows)).cache()
     try:
         new = classified.where(F.col("_batch_id").isin(batch_ids or [""]))
         counts = _file_counts(new)  # first: a reconciliation error writes nothing
         _check_counts(contract, pending, counts)
-        released = [
-            (r._source_file, r._row_number)
-            for r in classified.where(~F.col("_batch_id").isin(batch_ids or [""]))
-            .where("NOT _rejected")
-            .select("_source_file", "_row_number")
-            .collect()
-        ]
+        released = []
+        if held:  # no Spark job when nothing was held
+            released = [
+                (r._source_file, r._row_number)
+                for r in classified.where(~F.col("_batch_id").isin(batch_ids or [""]))
+                .where("NOT _rejected")
+                .select("_source_file", "_row_number")
+                .collect()
+            ]
         replaced = 0
         if pending or released:  # held rows re-checked and none passed: no commit at all
             replaced = _merge(
                 spark, settings, contract, accepted_rows(contract, classified, settings)
             )
         if pending:  # the files of the new rows are `counts`' keys (no Spark job)
-            write_quarantine(spark, settings, contract, new, batch_ids, sorted(counts))
-        release.mark_released(spark, settings, contract, released, date.today())
+            commits.quarantine(contract, new, batch_ids, sorted(counts))
+        commits.released(contract, released, date.today())
     finally:
         classified.unpersist()
     extra = release.released_ops_rows(spark, settings, contract, released)
-    total = _record(spark, settings, contract, pending, counts, extra)
+    total = _record(contract, pending, counts, commits, extra)
     total["released"] = len(released)
     total["replaced"] = replaced
     log.info("silver %s: %s", contract.name, total)

@@ -137,28 +137,24 @@ def table(spark, settings: Settings) -> DataFrame:
     return spark.read.format("delta").load(path)
 
 
-def write_quarantine(
-    spark,
-    settings: Settings,
-    contract: Contract,
-    classified: DataFrame,
-    batch_ids: list[str],
-    files: list[str],
-) -> None:
-    """Replace the quarantine rows of these batches of this source, and of earlier versions of
-    their files (`files`: the landing files of the batches, a corrected file re-delivered under
-    the same name), in one Delta commit."""
-    path = ensure_table(spark, settings, "silver", "quarantine", QUARANTINE_SCHEMA)
+def replace_clause(contract: Contract, batch_ids: list[str], files: list[str]) -> str:
+    """The quarantine rows a build of these batches replaces: those of the batches, and of
+    earlier versions of their files (`files`: a corrected file re-delivered under the same
+    name), of this source."""
     ids = ", ".join(f"'{b}'" for b in batch_ids)
     same_files = ", ".join("'" + f.replace("'", "''") + "'" for f in files) or "''"
+    return (
+        f"(source = '{contract.name}' AND (_batch_id IN ({ids}) OR _source_file IN ({same_files})))"
+    )
+
+
+def write_quarantine(spark, settings: Settings, rows: DataFrame, clauses: list[str]) -> None:
+    """Replace the quarantine rows that `clauses` (`replace_clause`, one per built source)
+    select with `rows`, in one Delta commit for all the sources of a build."""
+    path = ensure_table(spark, settings, "silver", "quarantine", QUARANTINE_SCHEMA)
     (
-        quarantine_rows(contract, classified)
-        .write.format("delta")
+        rows.write.format("delta")
         .mode("overwrite")
-        .option(
-            "replaceWhere",
-            f"source = '{contract.name}' AND "
-            f"(_batch_id IN ({ids}) OR _source_file IN ({same_files}))",
-        )
+        .option("replaceWhere", " OR ".join(clauses))
         .save(path)
     )

@@ -15,7 +15,7 @@ Held rows are re-checked only when that can release one (`build.build_all`): whe
 has new batches, or when another silver table its fields reference has changed since the last
 check. The versions seen
 at the last check are kept per source in `<home>/silver_state/held_checks.json`
-(`reference_versions`, `load_checks`, `save_checks`), written after each build, so a crash
+(`reference_versions`, `load_checks`, `save_checks`), written after the build's commits, so a crash
 between a referenced table's build and the re-check leaves the old versions and the next run
 re-checks. Without it every build re-validated every held row from bronze: about 6 s a source
 on a day when nothing they wait for arrived.
@@ -40,35 +40,44 @@ REFERENCE_CATEGORIES = ("03", "04", "08")
 KEY = ["_source_file", "_row_number"]
 
 
-def held_rows(spark, settings: Settings, contract: Contract, skip_batches: list[str]) -> DataFrame:
-    """(_source_file, _row_number, _batch_id) of this source's held rows, outside
-    `skip_batches` (batches validated from scratch anyway)."""
+def held_by_source(spark, settings: Settings, contracts: list[Contract]) -> dict[str, list]:
+    """source → (_source_file, _row_number, _batch_id) of its held rows, for every contract
+    in one query over the quarantine (a row is held when its every error is a reference of a
+    field that has `references`: 04 is also a checklist code's own structure, `starts_with`,
+    which no later delivery mends). Held rows are few: they are fetched to the driver."""
     refs = ", ".join(f"'{c}'" for c in REFERENCE_CATEGORIES)
-    # a reference problem is one of these categories on a field that has `references` (04 is
-    # also a checklist code's own structure, `starts_with`, which no later delivery mends)
-    fields = ", ".join(f"'{f.name}'" for f in contract.fields if f.references) or "''"
+    per_source = []
+    for c in contracts:
+        fields = ", ".join(f"'{f.name}'" for f in c.fields if f.references)
+        if fields:
+            per_source.append(f"(source = '{c.name}' AND field IN ({fields}))")
+    if not per_source:
+        return {}
+    names = ", ".join(f"'{c.name}'" for c in contracts)
     q = quarantine_table(spark, settings).where(
-        (F.col("source") == contract.name)
-        & (F.col("status") == "quarantined")
-        & (F.col("severity") == "error")
-        & ~F.col("_batch_id").isin(skip_batches or [""])
+        f"source IN ({names}) AND status = 'quarantined' AND severity = 'error'"
     )
-    return (
-        q.groupBy(*KEY, "_batch_id")
+    rows = (
+        q.groupBy("source", *KEY, "_batch_id")
         .agg(
-            F.expr(f"bool_and(category IN ({refs}) AND field IN ({fields}))").alias(
+            F.expr(f"bool_and(category IN ({refs}) AND ({' OR '.join(per_source)}))").alias(
                 "only_references"
             )
         )
         .where("only_references")
-        .drop("only_references")
+        .collect()
     )
+    out: dict[str, list] = {}
+    for r in rows:
+        out.setdefault(r.source, []).append((r._source_file, r._row_number, r._batch_id))
+    return out
 
 
-def held_bronze(spark, contract: Contract, held: DataFrame) -> DataFrame:
-    """The bronze rows of the held rows (their batches, then the exact rows)."""
+def held_bronze(spark, contract: Contract, held: list) -> DataFrame:
+    """The bronze rows of the held rows (`held_by_source`'s tuples)."""
+    keys = spark.createDataFrame(held, "_source_file string, _row_number long, _batch_id string")
     bronze = spark.table(f"bronze.{contract.name}")
-    return bronze.join(F.broadcast(held), [*KEY, "_batch_id"], "left_semi")
+    return bronze.join(F.broadcast(keys), [*KEY, "_batch_id"], "left_semi")
 
 
 def mark_released(
@@ -162,7 +171,7 @@ __all__ = [
     "QUARANTINE_SCHEMA",
     "REFERENCE_CATEGORIES",
     "held_bronze",
-    "held_rows",
+    "held_by_source",
     "load_checks",
     "mark_released",
     "reference_versions",

@@ -26,7 +26,7 @@ def province(spark, base_settings, tmp_path_factory):
     stage_landing(lake, PROVINCE / "landing")
     contracts = build_order(all_contracts(SCHEMAS))
     ingested = {c.name: bronze.ingest(spark, lake, c, PROVINCE_DAY) for c in contracts}
-    built = {c.name: silver.build(spark, lake, c) for c in contracts}
+    built = silver.build_all(spark, lake, contracts)  # as the pipeline's build_silver
 
     def table(layer: str, name: str):
         return spark.read.format("delta").load(lake.table_path(layer, name))
