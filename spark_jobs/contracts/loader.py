@@ -108,7 +108,11 @@ def _field(contract: str, fmt: str, raw: dict) -> Field:
             f"{where}: unknown check {raw['check']!r} (one of {sorted(CHECK_KINDS)})"
         )
     values["starts_with"] = _field_list(where, "starts_with", raw.get("starts_with"))
-    values["positive_when"] = _positive_when(where, raw.get("positive_when"))
+    values["positive_when"] = _code_condition(where, "positive_when", raw.get("positive_when"))
+    values["required_when"] = _code_condition(where, "required_when", raw.get("required_when"))
+    if values["required_when"] and raw.get("required"):
+        raise ContractError(f"{where}: `required_when` and `required: true` exclude each other")
+    values["references"] = _references(where, raw.get("references"))
     return Field(**values)
 
 
@@ -121,21 +125,56 @@ def _field_list(where: str, key: str, value) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _positive_when(where: str, value) -> dict[str, tuple[str, ...]] | None:
-    """`positive_when: {code_field: [codes]}` (a single code may stand for its list)."""
+def _code_condition(where: str, key: str, value) -> dict[str, tuple[str, ...]] | None:
+    """`positive_when` / `required_when` / `references.where`: `{code_field: [codes]}` (a
+    single code may stand for its list); the fields and codes are checked against the
+    contract later (`relations.py`)."""
     if value is None:
         return None
     if not isinstance(value, dict) or not value:
         raise ContractError(
-            f"{where}: `positive_when` must map a code field to its codes, "
+            f"{where}: `{key}` must map a code field to its codes, "
             f"e.g. {{punish_type: ['02']}}, got {value!r}"
         )
     out = {}
     for name, codes in value.items():
         codes = codes if isinstance(codes, list) else [codes]
         if not codes:
-            raise ContractError(f"{where}: `positive_when.{name}` lists no code")
+            raise ContractError(f"{where}: `{key}.{name}` lists no code")
         out[str(name)] = tuple(str(c) for c in codes)
+    return out
+
+
+REFERENCE_KEYS = {"table", "field", "severity", "where"}
+
+
+def _references(where: str, value) -> dict | None:
+    """`references: {table, field, severity, where}`: table and field named, severity
+    `error` (default) or `warning`, `where` a code condition on the referenced rows."""
+    if value is None:
+        return None
+    if (
+        not isinstance(value, dict)
+        or not _text(value.get("table"))
+        or not _text(value.get("field"))
+    ):
+        raise ContractError(
+            f"{where}: `references` must name a `table` and a `field`, got {value!r}"
+        )
+    extra = sorted(set(value) - REFERENCE_KEYS)
+    if extra:
+        raise ContractError(
+            f"{where}: `references` has unknown keys {extra} (known: {sorted(REFERENCE_KEYS)})"
+        )
+    severity = value.get("severity", "error")
+    if severity not in ("error", "warning"):
+        raise ContractError(
+            f"{where}: `references.severity` is `error` or `warning`, not {severity!r}"
+        )
+    out = {"table": value["table"], "field": value["field"], "severity": severity}
+    condition = _code_condition(where, "references.where", value.get("where"))
+    if condition:
+        out["where"] = condition
     return out
 
 

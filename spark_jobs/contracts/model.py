@@ -75,12 +75,17 @@ class Field:
     not_above: str | None = None
     # numbers: present and above 0 when a code field holds one of the codes ({field: [codes]})
     positive_when: dict[str, tuple[str, ...]] | None = None
+    # required only when a code field holds one of the codes ({field: [codes]}): the national
+    # 检查行为编号 of a penalty, coercion or other act, never of an inspection
+    required_when: dict[str, tuple[str, ...]] | None = None
     # strings: the value begins with these fields' values, concatenated (a composed code)
     starts_with: tuple[str, ...] = ()
     pii: str = "none"
     # free text (content, remarks): personal data inside it is masked before it leaves silver
     free_text: bool = False
-    references: dict[str, str] | None = None
+    # {table, field, severity, where}: the value exists in silver.<table>.<field>, among the
+    # rows whose code fields hold the codes of `where` ({field: [codes]}, optional)
+    references: dict | None = None
     description: dict[str, str] = field(default_factory=dict)
     key: str | None = None  # jsonl/json_pages: record key, dotted for nested (`data.code`)
 

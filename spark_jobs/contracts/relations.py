@@ -1,5 +1,6 @@
 """Contract keys that name other fields of the row, checked once the fields are parsed:
-`not_after` / `not_before` (dates), `not_above` / `positive_when` (numbers), `starts_with`."""
+`not_after` / `not_before` (dates), `not_above` / `positive_when` (numbers), `starts_with`,
+`required_when`, and the `where` of a reference to the contract's own table."""
 
 from __future__ import annotations
 
@@ -59,15 +60,14 @@ def check_relations(contract: str, fields: tuple[Field, ...]) -> None:
                 raise ContractError(
                     f"{where}: `not_above: {f.not_above!r}` must be another number field {numbers}"
                 )
-        for name, codes in (f.positive_when or {}).items():
-            other = by_name.get(name)
-            if other is None or other.type != "code":
-                raise ContractError(f"{where}: `positive_when` names {name!r}, not a code field")
-            unknown = [c for c in codes if c not in other.codes]
-            if unknown:
+        _check_codes(where, "positive_when", f.positive_when, by_name)
+        _check_codes(where, "required_when", f.required_when, by_name)
+        if f.references and f.references["table"] == contract:  # a reference to itself
+            _check_codes(where, "references.where", f.references.get("where"), by_name)
+            if f.references["field"] not in by_name or f.references["field"] == f.name:
                 raise ContractError(
-                    f"{where}: `positive_when.{name}` lists codes {unknown} that are not in "
-                    f"its code list {sorted(other.codes)}"
+                    f"{where}: `references` to {contract} itself names "
+                    f"{f.references['field']!r}: it must be another field of the contract"
                 )
         if f.starts_with and f.type != "string":
             raise ContractError(f"{where}: `starts_with` applies to string fields, not {f.type}")
@@ -78,3 +78,17 @@ def check_relations(contract: str, fields: tuple[Field, ...]) -> None:
                     f"{where}: `starts_with` names {name!r}: it must be another field of the "
                     "contract, not a list and not personal data"
                 )
+
+
+def _check_codes(where: str, key: str, condition, by_name: dict[str, Field]) -> None:
+    """A code condition (`{field: [codes]}`) names code fields of the contract and their codes."""
+    for name, codes in (condition or {}).items():
+        other = by_name.get(name)
+        if other is None or other.type != "code":
+            raise ContractError(f"{where}: `{key}` names {name!r}, not a code field")
+        unknown = [c for c in codes if c not in other.codes]
+        if unknown:
+            raise ContractError(
+                f"{where}: `{key}.{name}` lists codes {unknown} that are not in "
+                f"its code list {sorted(other.codes)}"
+            )

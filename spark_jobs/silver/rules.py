@@ -15,6 +15,7 @@ vectorised (pandas) UDF per function; silver's masks use the same helper.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import reduce
 
 import pandas as pd
 from pyspark.sql import Column, DataFrame
@@ -149,10 +150,27 @@ class BusinessKeyCheck(Rule):
     category = "09"
 
     def findings(self, f: Field, ctx: RuleContext) -> list[Finding]:
-        if not f.required:
+        if f.required:
+            return [
+                self.finding(
+                    ctx.raw[f.name].isNull(), "required field is empty", "为必填项，不能为空"
+                )
+            ]
+        if not f.required_when:
             return []
+        # required for some kinds of row only (`required_when: {code_field: [codes]}`)
+        when = [ctx.typed[name].isin(list(codes)) for name, codes in f.required_when.items()]
+        en = " or ".join(f"{n} is {', '.join(c)}" for n, c in f.required_when.items())
+        zh = "；".join(
+            f"{field_label(ctx.fields[n])}为{'、'.join(ctx.fields[n].codes[c] for c in codes)}"
+            for n, codes in f.required_when.items()
+        )
         return [
-            self.finding(ctx.raw[f.name].isNull(), "required field is empty", "为必填项，不能为空")
+            self.finding(
+                ctx.raw[f.name].isNull() & reduce(lambda a, b: a | b, when),
+                f"required field is empty when {en}",
+                f"为必填项，不能为空（{zh}时）",
+            )
         ]
 
 
@@ -255,26 +273,36 @@ def _reference_problems(spark, contract: Contract, df: DataFrame) -> DataFrame:
             continue
         ref_table = f"silver.{f.references['table']}"
         severity = f.references.get("severity", "error")
+        where = f.references.get("where") or {}
+        itself = f.references["table"] == contract.name
         if spark.catalog.tableExists(ref_table):
-            refs = spark.table(ref_table).select(F.col(f.references["field"]).alias("__ref"))
+            refs = _where(spark.table(ref_table), where).select(
+                F.col(f.references["field"]).alias("__ref")
+            )
         elif severity == "warning":  # a repository never delivered: nothing to warn against
             continue
         else:  # nothing delivered yet: every reference is missing, the rows wait (release.py)
             refs = spark.createDataFrame([], "__ref string")
+        if itself:  # a row of the same build counts too (the inspection in the penalty's file)
+            refs = refs.unionByName(_same_build(df, f, where))
         refs = refs.distinct()
         if f.type == "list":  # every item must be there; the reason names those that are not
             df = _missing_items(df, f, refs)
             missing = F.col("__ref").isNotNull()
             named = F.concat(F.lit(f"{f.name} item(s) "), F.col("__ref"), F.lit(" are"))
-        else:
-            df = df.join(F.broadcast(refs), df[f.name] == refs["__ref"], "left")
+        else:  # the table itself may be large: Spark picks the join, others are broadcast
+            df = df.join(
+                refs if itself else F.broadcast(refs), F.col(f.name) == F.col("__ref"), "left"
+            )
             missing = F.col(f.name).isNotNull() & F.col("__ref").isNull()
             named = F.concat(F.lit(f"{f.name} "), F.col(f.name), F.lit(" is"))
         value, standardised = _values(f, contract, df.columns)
+        en_where, zh_where = _where_words(contract, f.references, where)
         reason = F.concat(
-            named if f.pii == "none" else F.lit(f"{f.name} is"), F.lit(f" not in {ref_table}")
+            named if f.pii == "none" else F.lit(f"{f.name} is"),
+            F.lit(f" not in {ref_table}{en_where}"),
         )
-        message = validator_message(f, value, f"在{ref_table}中不存在")
+        message = validator_message(f, value, f"在{ref_table}{zh_where}中不存在")
         entry = _entry(
             f.name,
             value,
@@ -289,6 +317,39 @@ def _reference_problems(spark, contract: Contract, df: DataFrame) -> DataFrame:
             "_problems", F.when(missing, problems).otherwise(F.col("_problems"))
         ).drop("__ref")
     return df
+
+
+def _where(rows: DataFrame, where: dict[str, tuple[str, ...]], prefix: str = "") -> DataFrame:
+    """The rows whose code fields (stored as codes) hold one of the codes of `where`."""
+    for name, codes in where.items():
+        rows = rows.where(F.col(f"{prefix}{name}").isin(list(codes)))
+    return rows
+
+
+def _same_build(df: DataFrame, f: Field, where: dict[str, tuple[str, ...]]) -> DataFrame:
+    """The referenced values among this build's own rows that have no error so far (a
+    reference to the contract's own table): typed, so codes compare as codes. A row with only
+    a warning (an officer not in the officers repository) is kept, so it counts."""
+    target = f.references["field"] if f.references else f.name
+    no_error = ~F.exists("_problems", lambda p: p["severity"] == "error")
+    good = _where(df.where(no_error), where, "__typed_")
+    return good.select(F.col(f"__typed_{target}").cast("string").alias("__ref"))
+
+
+def _where_words(contract: Contract, references: dict, where: dict) -> tuple[str, str]:
+    """How a reason and a validator message name the `where` of a reference: the English
+    codes, and for the contract's own code fields their Chinese labels."""
+    if not where:
+        return "", ""
+    en = " and ".join(f"{n} in ({', '.join(c)})" for n, c in where.items())
+    zh = []
+    for name, codes in where.items():
+        if references["table"] == contract.name:
+            own = contract.field(name)
+            zh.append(f"{field_label(own)}为{'、'.join(own.codes[c] for c in codes)}")
+        else:
+            zh.append(f"{name}为{'、'.join(codes)}")
+    return f" where {en}", f"（{'；'.join(zh)}）"
 
 
 ROW_KEY = ["_source_file", "_file_sha256", "_row_number"]  # one delivered row (bronze lineage)

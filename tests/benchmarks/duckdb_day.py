@@ -39,6 +39,7 @@ import resource
 import shutil
 import sys
 import time
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 
@@ -332,7 +333,14 @@ def _finding(field: str, value: str, cond: str, reason: str, category: str, sev:
     )
 
 
-def _findings(contract: Contract) -> list[str]:
+def _holds(f: Field, codes: tuple[str, ...]) -> str:
+    """SQL: the standardised column of the code field `f` holds one of `codes` (delivered as
+    labels or as codes)."""
+    values = [f.codes[c] for c in codes] if f.delivered_as == "label" else list(codes)
+    return f"s_{f.name} IN ({', '.join(lit(v) for v in values)})"
+
+
+def _findings(contract: Contract, skipped: Collection[str] = ()) -> list[str]:
     """Every rule's finding expressions, over columns s_<field> (standardised), t_<field>
     (typed), d_<field> (delivered) and ref_<field> (the referenced key, null when missing)."""
     out = [
@@ -346,6 +354,10 @@ def _findings(contract: Contract) -> list[str]:
         ok = "parse_error IS NULL"
         if f.required:
             out.append(_finding(f.name, value, f"{ok} AND {s} IS NULL", "'required field is empty'", "09"))  # fmt: skip
+        if f.required_when:
+            when = " OR ".join(_holds(by_name[n], codes) for n, codes in f.required_when.items())
+            words = " or ".join(f"{n} is {', '.join(c)}" for n, c in f.required_when.items())
+            out.append(_finding(f.name, value, f"{ok} AND {s} IS NULL AND ({when})", lit(f"required field is empty when {words}"), "09"))  # fmt: skip
         if f.max_length:
             out.append(_finding(f.name, value, f"length({s}) > {f.max_length}", lit(f"longer than {f.max_length} characters"), "01"))  # fmt: skip
         if f.pattern:
@@ -375,8 +387,13 @@ def _findings(contract: Contract) -> list[str]:
                 f"WHEN divr_{f.name} THEN 'retired division code' END"
             )
             out.append(_finding(f.name, value, f"({problem}) IS NOT NULL", f"'invalid division_code: ' || ({problem})", "01"))  # fmt: skip
-        if f.references:
+        if f.references and f.name not in skipped:
             ref = f"silver.{f.references['table']}"
+            where = f.references.get("where") or {}
+            if where:
+                ref += " where " + " and ".join(
+                    f"{n} in ({', '.join(c)})" for n, c in where.items()
+                )
             category = "03" if f.references["field"] == "item_code" else "08"
             out.append(_finding(f.name, value, f"{s} IS NOT NULL AND ref_{f.name} IS NULL", f"'{f.name} ' || {s} || ' is not in {ref}'", category, f.references.get("severity", "error")))  # fmt: skip
     return out
@@ -390,15 +407,34 @@ def _silver_source(con: duckdb.DuckDBPyConnection, contract: Contract, out: Path
     con.execute(f"CREATE TEMP TABLE std AS SELECT source_file, delivery_date, row_number, parse_error, {', '.join(cols)} FROM raw_{name}")  # fmt: skip
     typed = [f"{_typed(f, f's_{f.name}')} AS t_{f.name}" for f in contract.fields]
     joins, refs = [], []
+    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}  # fmt: skip
+    skipped = {  # as silver: a warning against a repository never delivered is not raised
+        f.name
+        for f in contract.fields
+        if f.references
+        and f.references["table"] != name
+        and f.references.get("severity") == "warning"
+        and f"silver_{f.references['table']}" not in present
+    }
     for f in contract.fields:
+        if f.name in skipped:
+            continue
         if f.check == "division_code":
             joins.append(f"LEFT JOIN divisions div_{f.name} ON div_{f.name}.code = std.s_{f.name}")
         if f.references:
             table, field = f.references["table"], f.references["field"]
-            joins.append(
-                f"LEFT JOIN (SELECT DISTINCT {field} AS k FROM silver_{table}) ref_{f.name}_t "
-                f"ON ref_{f.name}_t.k = std.s_{f.name}"
-            )
+            where = f.references.get("where") or {}
+            if (
+                table == name
+            ):  # its own rows, of the kinds `where` names (a fresh lake: no silver yet)
+                cond = (
+                    " AND ".join(_holds(contract.field(n), c) for n, c in where.items()) or "true"
+                )
+                keys = f"SELECT DISTINCT s_{field} AS k FROM std WHERE {cond}"
+            else:
+                cond = " AND ".join(f"{n} IN ({', '.join(lit(x) for x in c)})" for n, c in where.items())  # fmt: skip
+                keys = f"SELECT DISTINCT {field} AS k FROM silver_{table} WHERE {cond or 'true'}"
+            joins.append(f"LEFT JOIN ({keys}) ref_{f.name}_t ON ref_{f.name}_t.k = std.s_{f.name}")
             refs.append(f"ref_{f.name}_t.k AS ref_{f.name}")
     divs = [
         f"div_{f.name}.code IS NOT NULL AS divk_{f.name}, div_{f.name}.retired AS divr_{f.name}"
@@ -409,7 +445,7 @@ def _silver_source(con: duckdb.DuckDBPyConnection, contract: Contract, out: Path
         f"CREATE TEMP TABLE typed AS SELECT std.*, {', '.join(typed + refs + divs)} "
         f"FROM std {' '.join(joins)}"
     )
-    findings = _findings(contract)
+    findings = _findings(contract, skipped)
     order = "delivery_date DESC, source_file DESC, row_number DESC"
     keys = ", ".join(f"s_{k}" for k in contract.natural_key)
     con.execute(

@@ -93,12 +93,13 @@ def test_main_job_runs_every_source_through_every_layer(runs):
         for model in gold_models(part):
             assert rows[f"gold.{model}"] > 0, (part, model)
     assert runs["report1"]["gold_skipped_sources"] == []
-    # The province's supervision actions: 1,002 delivered rows (ground truth: 24 row faults,
-    # of which the full-width digits are repaired and 2 rows are superseded by a later copy).
-    assert rows["bronze.supervision_actions"] == 1002
-    assert rows["silver.supervision_actions"] == rows["gold.supervision_actions"] == 981
+    # The province's supervision actions: 1,097 delivered rows, the inspections that penalties,
+    # coercions and other acts follow among them (ground truth: 25 labelled rows, of which the 2
+    # full-width digits are repaired and 3 rows are superseded by a later copy).
+    assert rows["bronze.supervision_actions"] == 1097
+    assert rows["silver.supervision_actions"] == rows["gold.supervision_actions"] == 1074
     parts = ("inspections", "penalties", "coercive_measures", "other_actions")
-    assert sum(rows[f"gold.{p}"] for p in parts) == 981
+    assert sum(rows[f"gold.{p}"] for p in parts) == 1074
     coverage = {c["department_code"]: c for c in runs["report1"]["coverage"]}
     assert coverage["31"]["items_covered"] == 5 and coverage["31"]["meets_100_target"] is True
     assert coverage["25"]["items_covered"] == 2 and coverage["25"]["meets_80_target"] is False
@@ -161,7 +162,7 @@ def test_the_first_national_batch_sends_every_record_in_national_names(runs):
     manifest = json.loads(runs["files1"]["2024-06-28/2024062800001/manifest.json"])
     assert manifest["batch_no"] == "2024062800001"
     actions = ("inspection_action", "penalty_action", "coercion_action", "other_action")
-    assert sum(manifest["datasets"][d]["inserts"] for d in actions) == 981
+    assert sum(manifest["datasets"][d]["inserts"] for d in actions) == 1074
     assert manifest["datasets"]["supervised_entity"]["inserts"] > 0
     assert manifest["datasets"]["officer"]["inserts"] > 0
     text = runs["files1"]["2024-06-28/2024062800001/inspection_action/part-00000.jsonl"].decode(
@@ -180,7 +181,7 @@ def test_fresh_spark_sql_answers_the_readme_query_of_every_repository(runs, tmp_
     tables = {line.strip() for line in answers[0]}  # spark-sql prints the table names only
     assert tables >= {m for part in GOLD_PARTS for m in gold_models(part)}
     new = sum(r["change"] == "new" and r["source"] == "supervision_actions" for r in runs["later"])
-    assert new == 40 and answers[1] == [str(981 + new)]  # day 1's, and the later days' new
+    assert new == 40 and answers[1] == [str(1074 + new)]  # day 1's, and the later days' new
     for query, rows in zip(readme, answers[2:], strict=True):
         assert rows, f"README query returned no rows after the main job:\n{query}"
 

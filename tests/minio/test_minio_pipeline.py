@@ -27,7 +27,7 @@ def test_pipeline_runs_against_real_minio(spark, base_settings, minio_server, mo
     result = pipeline.run_all("2024-06-28")
 
     assert result["build_silver"]["supervision_actions"]["quarantined"] == 6
-    assert result["report"]["rows"]["gold.supervision_actions"] == 234
+    assert result["report"]["rows"]["gold.supervision_actions"] == 290
     assert result["report"]["lake"] == "s3a://pipeline/lake"
     storage = MinioStorage(settings)
     batch = "exports/national/2024-06-28/2024062800001"
@@ -36,7 +36,7 @@ def test_pipeline_runs_against_real_minio(spark, base_settings, minio_server, mo
         f"{batch}/manifest.json" in keys and f"{batch}/inspection_action/part-00000.jsonl" in keys
     )
     manifest = json.loads(storage.read_bytes(f"{batch}/manifest.json"))
-    assert manifest["row_count"] == 234  # the first batch: every action of the demo, as `i`
+    assert manifest["row_count"] == 290  # the first batch: every action of the demo, as `i`
     assert any(
         k.startswith("lake/gold/supervision_actions/_delta_log/")
         for k in storage.client.list_objects(

@@ -7,6 +7,8 @@ select
     item_code,
     action_type,
     action_type_name,
+    -- contract 1.1.0; null on a silver table its next build has not widened yet
+    {{ column_or_null(source('silver', 'supervision_actions'), 'inspection_action_id', 'string') }},
     entity_uscc,
     entity_name,
     division_code,

@@ -84,7 +84,7 @@ def test_each_bad_file_is_named_with_its_reason_and_the_rest_lands(spark, lake, 
         "contract promises GBK (GB18030)"
     )
     assert reasons["dup_header.csv"] == (
-        f"{FOLDER}/dup_header.csv: header has column 行为编号 (action_id) 2 times (columns 1, 17): "
+        f"{FOLDER}/dup_header.csv: header has column 行为编号 (action_id) 2 times (columns 1, 18): "
         "which one holds the values is unknown"
     )
     assert reasons["link.csv"] == (
@@ -93,7 +93,7 @@ def test_each_bad_file_is_named_with_its_reason_and_the_rest_lands(spark, lake, 
     )
 
     bronze_rows = spark.table("bronze.supervision_actions")
-    assert bronze_rows.where(f"_source_file = '{FOLDER}/good.csv'").count() == 60
+    assert bronze_rows.where(f"_source_file = '{FOLDER}/good.csv'").count() == 75
     assert bronze_rows.where("action_id LIKE 'Z%'").count() == 0  # the link's target
     values = {
         r._row_number: r

@@ -16,10 +16,17 @@ HEADER = ",".join(f.header for f in ACTIONS.fields)
 
 
 def _row(action_id="A1", uscc="91110000600037341L"):
-    return (
-        f"{action_id},名称,31140000000001,行政检查,{uscc},某公司,140105,2024-06-01,01,31,"
-        "市场监管局,1431000001;1431000002,内容,张三,13812345678,2024-06-02"
-    )
+    """One inspection, its values in the contract's column order (an inspection names no
+    检查行为编号)."""
+    values = {
+        "action_id": action_id, "action_name": "名称", "item_code": "31140000000001",
+        "action_type": "行政检查", "inspection_action_id": "", "entity_uscc": uscc,
+        "entity_name": "某公司", "division_code": "140105", "action_date": "2024-06-01",
+        "result_code": "01", "department_code": "31", "department_name": "市场监管局",
+        "officer_license_nos": "1431000001;1431000002", "content": "内容",
+        "contact_name": "张三", "contact_phone": "13812345678", "submitted_date": "2024-06-02",
+    }  # fmt: skip
+    return ",".join(values[f.name] for f in ACTIONS.fields)
 
 
 def test_parse_keeps_values_as_strings_with_leading_zeros():
@@ -45,7 +52,10 @@ def test_short_row_is_kept_with_a_parse_error():
     data = (HEADER + "\n" + _row() + "\n" + "A2,只有两列\n").encode("gbk")
     table = bronze.parse_delivery(ACTIONS, data, "f.csv")
     assert table.num_rows == 2
-    assert table.column("_parse_error").to_pylist() == [None, "row has 2 fields, header has 16"]
+    assert table.column("_parse_error").to_pylist() == [
+        None,
+        f"row has 2 fields, header has {len(ACTIONS.fields)}",
+    ]
     assert table.column("_row_number").to_pylist() == [1, 2]
 
 
@@ -82,7 +92,7 @@ def test_ingest_samples_then_skip_them_on_rerun(spark, lake):
     for r in results:
         by_status.setdefault(r.status, []).append(r)
     assert len(by_status["ingested"]) == 4
-    assert sum(r.rows for r in by_status["ingested"]) == 240
+    assert sum(r.rows for r in by_status["ingested"]) == 296
     assert [r.source_file.rsplit("/", 1)[1] for r in by_status["rejected"]] == ["zz_broken.csv"]
     assert "zz_broken.csv: not valid gb18030" in by_status["rejected"][0].reason
     assert [r.source_file.rsplit("/", 1)[1] for r in by_status["skipped_duplicate"]] == [
@@ -90,7 +100,7 @@ def test_ingest_samples_then_skip_them_on_rerun(spark, lake):
     ]
 
     table = spark.table("bronze.supervision_actions")
-    assert table.count() == 240
+    assert table.count() == 296
     assert table.select("_file_sha256").distinct().count() == 4
     history = spark.sql(
         f"DESCRIBE HISTORY delta.`{lake.table_path('bronze', 'supervision_actions')}`"
@@ -99,7 +109,7 @@ def test_ingest_samples_then_skip_them_on_rerun(spark, lake):
 
     again = bronze.ingest(spark, lake, ACTIONS, DAY)
     assert {r.status for r in again} == {"skipped_duplicate", "rejected"}
-    assert spark.table("bronze.supervision_actions").count() == 240
+    assert spark.table("bronze.supervision_actions").count() == 296
     log = spark.table("ops.batch_log").where("stage = 'bronze'")
     assert log.count() == 6  # one row per landing file, never doubled
 
@@ -112,7 +122,7 @@ def test_retried_append_is_a_no_op(spark, lake):
     rows = []
     bronze.ingest_file(spark, lake, ACTIONS, storage, key, DAY, {}, rows)
     bronze.ingest_file(spark, lake, ACTIONS, storage, key, DAY, {}, rows)  # ops never written
-    assert spark.read.format("delta").load(lake.table_path("bronze", ACTIONS.name)).count() == 60
+    assert spark.read.format("delta").load(lake.table_path("bronze", ACTIONS.name)).count() == 78
 
 
 def test_a_reader_failure_is_recorded_as_rejected(tmp_path, monkeypatch):

@@ -158,3 +158,64 @@ def test_held_rows_are_rechecked_only_when_a_table_they_reference_changed(
     built.clear()
     run(DAY2)
     assert built == []
+
+
+CASES = """\
+name: cases
+version: "1"
+format: csv
+encoding: utf-8
+natural_key: [action_id]
+fields:
+  - {name: action_id, header: 行为编号, type: string, required: true}
+  - name: action_type
+    header: 监管行为类型
+    type: code
+    required: true
+    codes: {inspection: 行政检查, penalty: 行政处罚}
+  - name: inspection_action_id
+    header: 检查行为编号
+    type: string
+    required_when: {action_type: [penalty]}
+    references: {table: cases, field: action_id, where: {action_type: [inspection]}}
+"""
+
+
+def test_a_penalty_waits_for_its_inspection_in_a_later_delivery_of_its_own_source(
+    spark, lake, tmp_path
+):
+    """The national 检查行为编号: a penalty naming an inspection not delivered yet is held;
+    the day the inspection arrives (the same source's next batch) both reach silver together,
+    and the day-1 file reconciles with the row as released."""
+    contracts = tmp_path / "contracts"
+    contracts.mkdir()
+    (contracts / "cases.yaml").write_text(CASES, "utf-8")
+    settings = dataclasses.replace(lake, contract_dir=contracts)
+    storage = Storage.for_settings(settings)
+    cases = load_contract(contracts / "cases.yaml")
+    header = "行为编号,监管行为类型,检查行为编号\n"
+
+    def run(day: date, text: str) -> dict:
+        storage.write_bytes(f"landing/cases/{day}/cases_{day}.csv", (header + text).encode())
+        bronze.ingest(spark, settings, cases, day)
+        return silver.build_all(spark, settings, [cases])["cases"]
+
+    first = run(DAY1, "P1,行政处罚,J1\nJ0,行政检查,\nP0,行政处罚,J0\n")
+    assert (first["accepted"], first["quarantined"]) == (2, 1)  # P0's inspection is in its file
+    held = spark.table("silver.quarantine").where("source = 'cases'").collect()
+    assert [(q._row_number, q.field, q.category, q.message) for q in held] == [
+        (1, "inspection_action_id", "08",
+         "[检查行为编号]:[J1] 在silver.cases（监管行为类型为行政检查）中不存在"),
+    ]  # fmt: skip
+
+    second = run(DAY2, "J1,行政检查,\n")
+    assert (second["accepted"], second["released"]) == (1, 1)
+    assert {r.action_id for r in spark.table("silver.cases").collect()} == {"J0", "P0", "J1", "P1"}
+    day1 = (
+        spark.table("ops.batch_log")
+        .where(f"stage = 'silver' AND source = 'cases' AND delivery_date = '{DAY1}'")
+        .first()
+    )
+    assert (day1.rows_read, day1.rows_accepted, day1.rows_quarantined, day1.rows_released) == (
+        3, 2, 0, 1,
+    )  # fmt: skip

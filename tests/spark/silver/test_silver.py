@@ -52,7 +52,8 @@ def test_faults_are_quarantined_exactly_and_counts_balance(spark, loaded):
     assert reasons["officer_license_nos"] == "needs at least 2 items separated by ';'"
     assert reasons["division_code"] == "invalid division_code: not 6 digits"
 
-    assert spark.table("silver.supervision_actions").count() == 240 - len(expected)
+    # 240 actions and the 56 inspections their penalties and coercions followed
+    assert spark.table("silver.supervision_actions").count() == 296 - len(expected)
     assert spark.table("silver.supervision_items").count() == 23
     for r in spark.table("ops.batch_log").where("stage = 'silver'").collect():
         assert r.rows_read == r.rows_accepted + r.rows_quarantined + r.rows_superseded, r
@@ -60,7 +61,7 @@ def test_faults_are_quarantined_exactly_and_counts_balance(spark, loaded):
         "SELECT sum(rows_read), sum(rows_accepted), sum(rows_quarantined) "
         "FROM ops.batch_log WHERE stage = 'silver' AND source = 'supervision_actions'"
     ).first()
-    assert tuple(totals) == (240, 234, 6)
+    assert tuple(totals) == (296, 290, 6)
 
 
 def test_typed_values_and_masking(spark, loaded):
@@ -88,7 +89,7 @@ def test_rerun_redo_and_latest_delivery_wins(spark, lake):
     src = storage.read_bytes(f"landing/supervision_actions/{DAY}/supervision_actions_31_{DAY}.csv")
     lines = src.decode("gbk").split("\r\n")
     fix = lines[1].split(",")
-    fix[8] = "02"  # 检查结果
+    fix[lines[0].split(",").index("检查结果")] = "02"
     later = date(2024, 6, 29)
     storage.write_bytes(
         f"landing/supervision_actions/{later}/correction.csv",
@@ -106,14 +107,14 @@ def test_rerun_redo_and_latest_delivery_wins(spark, lake):
     counts = silver.build(spark, lake, ACTIONS)
     assert counts == {
         "batches": 5,
-        "read": 241,
-        "accepted": 235,
+        "read": 297,
+        "accepted": 291,
         "quarantined": 6,
         "superseded": 0,
         "warned": 0,
         "released": 0,
-        # the redo's 234 keys replace themselves (its MERGE had committed before the crash)
-        "replaced": 234,
+        # the redo's 290 keys replace themselves (its MERGE had committed before the crash)
+        "replaced": 290,
     }
     assert spark.table("silver.quarantine").count() == 6
     assert spark.table("silver.supervision_actions").count() == before
@@ -129,7 +130,8 @@ def test_a_corrected_file_redelivered_under_the_same_name_reaches_silver(spark, 
     storage = Storage.for_settings(lake)
     lines = storage.read_bytes(name).decode("gbk").split("\r\n")
     fix = lines[1].split(",")
-    fix[8] = "02" if fix[8] != "02" else "03"  # 检查结果 corrected
+    result = lines[0].split(",").index("检查结果")
+    fix[result] = "02" if fix[result] != "02" else "03"  # 检查结果 corrected
     storage.write_bytes(name, "\r\n".join([lines[0], ",".join(fix), *lines[2:]]).encode("gbk"))
     bronze.ingest(spark, lake, ACTIONS, DAY)  # a new batch of the same file
     counts = silver.build(spark, lake, ACTIONS)
@@ -137,7 +139,7 @@ def test_a_corrected_file_redelivered_under_the_same_name_reaches_silver(spark, 
     assert counts["read"] == len([line for line in lines[1:] if line])
     register_lake_tables(spark, lake)
     row = spark.table("silver.supervision_actions").where(f"action_id = '{fix[0]}'").first()
-    assert row.result_code == fix[8]
+    assert row.result_code == fix[result]
     assert spark.table("silver.quarantine").count() == 6  # replaced, not doubled
     ops_rows = spark.table("ops.batch_log").where(f"source_file LIKE '%{name.rsplit('/', 1)[1]}'")
     batch = {r.stage: r.batch_id for r in ops_rows.collect()}

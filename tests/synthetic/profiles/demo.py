@@ -2,7 +2,8 @@
 (`SAMPLES=data_samples/demo/landing bash infra/main.sh`; the main job runs the province).
 
 Four departments deliver the item catalog (UTF-8 with BOM) and one GBK file of supervision
-actions each: 240 × scale actions on the first share of each department's items (COVERED_SHARE,
+actions each: 240 × scale actions (and the inspection each penalty or coercion followed,
+at the end of its file) on the first share of each department's items (COVERED_SHARE,
 the coverage targets' known answer), by 60 × scale entities whose USCCs have correct check
 characters and whose divisions are current Shanxi codes; names and phone numbers come from
 Faker's zh_CN provider (seeded, so the bytes are stable; the order of its calls is part of the
@@ -126,9 +127,33 @@ def generate(out: Path, params: Params) -> Summary:
                 "submitted_date": min(submitted, run_date).isoformat(),
             }
         )
+    for dept_rows in rows.values():
+        dept_rows.extend(inspections_followed(dept_rows))
     plan = planted(run_date, officers) if params.fault_rate > 0 else []
     unforced = write_actions(run, rows, plan)
     return run.finish(run.faults.rows, {"supervision_actions": unforced} if unforced else {})
+
+
+def inspections_followed(rows: list[dict]) -> list[dict]:
+    """Give each penalty and coercion its national 检查行为编号: the inspection it followed,
+    written at the end of the file (the same entity, item, date and officers, `JC…`), so the
+    planted faults keep their rows. Draws nothing: the other rows stay as they were."""
+    out = []
+    for row in rows:
+        if row["action_type"] not in ("行政处罚", "行政强制"):
+            continue
+        row["inspection_action_id"] = "JC" + row["action_id"][2:]
+        out.append(
+            {
+                **row,
+                "action_id": row["inspection_action_id"],
+                "action_name": row["action_name"].rsplit("（", 1)[0] + "（行政检查）",
+                "action_type": "行政检查",
+                "result_code": "04" if row["action_type"] == "行政处罚" else "05",
+                "inspection_action_id": None,
+            }
+        )
+    return out
 
 
 def write_items(run: Run, items: list[Item]) -> None:

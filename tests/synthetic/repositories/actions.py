@@ -1,4 +1,5 @@
-"""Repository 4, supervision actions: one GBK file per department, 1,000 × scale actions.
+"""Repository 4, supervision actions: one GBK file per department, 1,000 × scale actions, plus
+the inspection each penalty, coercion or other act follows when none came before it.
 
 Each action is on a covered item of its department and an existing clean entity the item is
 about (an object of the item's kind, or a legal person of a matching business), by two active
@@ -37,6 +38,35 @@ PENALTY_PAGE_FAULTS = {
     "25": "missing_page",
 }
 FORCED_RESULT = {"行政处罚": "04", "行政强制": "05"}
+# the national 检查行为编号: these acts name the inspection (of these kinds) they follow
+FOLLOWS_INSPECTION = ("行政处罚", "行政强制", "其他")
+INSPECTION_TYPES = ("行政检查", "双随机抽查", "移动监管", "非现场监管")
+
+
+def inspection_for(p: Province, writer, inspections: dict, row: dict, n: int) -> str:
+    """The 检查行为编号 of a penalty, coercion or other act: the latest clean inspection of its
+    department, entity and item on or before its date, or else one written now, clean, just
+    before it (`JC…`, same date, officers and object). Draws no random number, so every other
+    row of the province stays as it was."""
+    key = (row["department_code"], row["entity_uscc"], row["item_code"])
+    earlier = [x for x in inspections.get(key, []) if x[0] <= row["action_date"]]
+    if earlier:
+        return max(earlier)[1]
+    inspection_id = f"JC{row['department_code']}{p.ymd}{n:07d}"
+    result = FORCED_RESULT.get(row["action_type"], "06")  # what the inspection led to
+    writer.emit(
+        {
+            **row,
+            "action_id": inspection_id,
+            "action_name": row["action_name"].rsplit("（", 1)[0] + "（行政检查）",
+            "action_type": "行政检查",
+            "result_code": result,
+            "content": row["content"].replace(RESULT_TEXT[row["result_code"]], RESULT_TEXT[result]),
+        },
+        eligible=False,
+    )
+    inspections.setdefault(key, []).append((row["action_date"], inspection_id))
+    return inspection_id
 
 
 def write_actions(p: Province) -> None:
@@ -58,6 +88,7 @@ def write_actions(p: Province) -> None:
     n_cases = max(10, int(5 * p.scale))
     seq = dict.fromkeys(DEPARTMENTS, 0)
     share = feedback_share(n_actions)
+    inspections: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
     for n in range(n_actions):
         dept = dept_pool.pick(rng)
         item, obj, owner, action_date, action_type = subject(p, rng, dept, type_pool)
@@ -83,6 +114,8 @@ def write_actions(p: Province) -> None:
             "contact_phone": mobile(rng),
             "submitted_date": day_text(submitted),
         }
+        if action_type in FOLLOWS_INSPECTION:
+            row["inspection_action_id"] = inspection_for(p, writers[dept], inspections, row, n)
         penalty = None
         if action_type == "行政处罚":
             seq[dept] += 1
@@ -92,6 +125,9 @@ def write_actions(p: Province) -> None:
         check, feedback_day = draw_check(rng, share, submitted)
         if writers[dept].emit(row) is not None:
             continue  # a faulty action is referenced by nothing
+        if action_type in INSPECTION_TYPES:
+            key = (dept, row["entity_uscc"], row["item_code"])
+            inspections.setdefault(key, []).append((row["action_date"], action_id))
         if penalty is not None:
             dump = penalties[dept]
             dump.emit(penalty, eligible=dump.page_fault is None)

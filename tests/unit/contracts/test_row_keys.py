@@ -85,3 +85,67 @@ def test_a_row_key_that_does_not_fit_is_refused_naming_the_field(tmp_path, field
             field,
         )
     assert message in str(err.value)
+
+
+def test_the_inspection_keys_are_loaded(tmp_path):
+    """`required_when` and a reference to the contract itself with a `where` (the national
+    检查行为编号: a penalty names an inspection of the same contract)."""
+    kinds = {"name": "kind", "type": "code", "codes": {"i": "检查", "p": "处罚"}}
+    c = _load(
+        tmp_path,
+        {"name": "id", "type": "string"},
+        kinds,
+        {
+            "name": "inspection",
+            "type": "string",
+            "required_when": {"kind": "p"},
+            "references": {"table": "c", "field": "id", "where": {"kind": ["i"]}},
+        },
+    )
+    f = c.field("inspection")
+    assert f.required_when == {"kind": ("p",)}
+    assert f.references == {
+        "table": "c",
+        "field": "id",
+        "severity": "error",
+        "where": {"kind": ("i",)},
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        (
+            {"name": "x", "type": "string", "required_when": {"agency": "02"}},
+            "c.x: `required_when` names 'agency', not a code field",
+        ),
+        (
+            {"name": "x", "type": "string", "required": True, "required_when": {"punish_type": "02"}},
+            "c.x: `required_when` and `required: true` exclude each other",
+        ),
+        (
+            {"name": "x", "type": "string", "references": {"table": "c", "field": "agency", "where": {"punish_type": ["09"]}}},
+            "c.x: `references.where.punish_type` lists codes ['09'] that are not in its code list",
+        ),
+        (
+            {"name": "x", "type": "string", "references": {"table": "c", "field": "x"}},
+            "c.x: `references` to c itself names 'x': it must be another field of the contract",
+        ),
+        (
+            {"name": "x", "type": "string", "references": {"table": "other"}},
+            "c.x: `references` must name a `table` and a `field`",
+        ),
+        (
+            {"name": "x", "type": "string", "references": {"table": "t", "field": "f", "on": "y"}},
+            "c.x: `references` has unknown keys ['on'] (known: ['field', 'severity', 'table', 'where'])",
+        ),
+        (
+            {"name": "x", "type": "string", "references": {"table": "t", "field": "f", "severity": "info"}},
+            "c.x: `references.severity` is `error` or `warning`, not 'info'",
+        ),
+    ],
+)  # fmt: skip
+def test_an_inspection_key_that_does_not_fit_is_refused(tmp_path, field, message):
+    with pytest.raises(ContractError) as err:
+        _load(tmp_path, PUNISH, {"name": "agency", "type": "string"}, field)
+    assert message in str(err.value)

@@ -138,7 +138,7 @@ def problems(c: Contract, row: dict, refs: dict | None = None) -> dict[str, str]
         raw = row.get(f.name)
         value = None if raw is None or raw.strip() in ("", "\u3000") else raw.strip()
         if value is None:
-            if f.required:
+            if f.required or _holds(c, row, f.required_when):
                 out[f.name] = "required field is empty"
             continue
         if f.max_length and len(value) > f.max_length:
@@ -201,12 +201,28 @@ def problems(c: Contract, row: dict, refs: dict | None = None) -> dict[str, str]
     return out
 
 
+def _holds(c: Contract, row: dict, condition: dict | None) -> bool:
+    """A code condition (`{field: [codes]}`) holds for a delivered row (labels or codes)."""
+    for name, codes in (condition or {}).items():
+        f = c.field(name)
+        value = (row.get(name) or "").strip()
+        code = {v: k for k, v in f.codes.items()}.get(value) if f.delivered_as == "label" else value
+        if code in codes:
+            return True
+    return False
+
+
 def reference_sets(d: Delivery) -> dict:
-    """(table, field) → values of the clean rows of that table."""
+    """(table, field) → values of the clean rows of that table (those a `where` admits)."""
     wanted = {
-        (f.references["table"], f.references["field"])
+        (f.references["table"], f.references["field"]): f.references.get("where")
         for c in d.contracts.values()
         for f in c.fields
         if f.references
     }
-    return {(t, f): {r[f] for r in d.clean(t) if r[f]} for t, f in wanted}
+    return {
+        (t, f): {
+            r[f] for r in d.clean(t) if r[f] and (not where or _holds(d.contracts[t], r, where))
+        }
+        for (t, f), where in wanted.items()
+    }

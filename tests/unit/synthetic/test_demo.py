@@ -23,19 +23,27 @@ def test_clean_rows_have_valid_identifiers_and_known_items():
     faulty = {(f["file"], int(f["row_number"])) for f in read_ground_truth(DEMO)}
     items_file = next(k for k in files if k.startswith("supervision_items/"))
     items = {r["监管事项目录编码"] for r in read_csv(files[items_file], "utf-8-sig")}
-    checked = 0
+    checked = linked = total = 0
     for rel, data in files.items():
         if not rel.startswith("supervision_actions/"):
             continue
-        for n, row in enumerate(read_csv(data, "gbk"), start=1):
+        rows = read_csv(data, "gbk")
+        inspections = {r["行为编号"] for r in rows if r["监管行为类型"] == "行政检查"}
+        total += len(rows)
+        for n, row in enumerate(rows, start=1):
             if (rel, n) in faulty:
                 continue
             assert stdnum_uscc.is_valid(row["统一社会信用代码"])
             assert division_problem(row["行政区划代码"]) is None
             assert row["监管事项目录编码"] in items
             assert len(row["执法证号"].split(";")) >= 2
+            if row["监管行为类型"] in ("行政处罚", "行政强制"):  # 检查行为编号: in its file
+                assert row["检查行为编号"] in inspections, row["行为编号"]
+                linked += 1
+            else:
+                assert row["检查行为编号"] == ""
             checked += 1
-    assert checked == 240 - len(faulty)
+    assert linked > 0 and total > 240 and checked == total - len(faulty)
 
 
 def test_planted_faults_sit_in_the_rows_they_name():
@@ -62,4 +70,12 @@ def test_planted_faults_sit_in_the_rows_they_name():
 def test_a_zero_fault_rate_plants_nothing_and_scale_sets_the_actions(tmp_path):
     summary = generate("demo", tmp_path, fault_rate=0, scale=0.5)
     assert summary.faults == 0 and read_ground_truth(tmp_path) == []
-    assert summary.rows == {"supervision_items": 23, "supervision_actions": 120}
+    # 120 actions and the inspection each of its penalties and coercions followed
+    actions = [
+        r
+        for p in sorted((tmp_path / "landing" / "supervision_actions").rglob("*.csv"))
+        for r in read_csv(p.read_bytes(), "gbk")
+    ]
+    followed = sum(r["监管行为类型"] in ("行政处罚", "行政强制") for r in actions)
+    assert followed > 0 and len(actions) == 120 + followed
+    assert summary.rows == {"supervision_items": 23, "supervision_actions": 120 + followed}

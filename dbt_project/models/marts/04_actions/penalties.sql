@@ -1,7 +1,7 @@
--- gold.penalties: administrative penalties (行政处罚), one row per action_id, each linked to
--- the inspection that led to it: the latest inspection of the same entity and catalog item on
--- or before the penalty date (inspection_action_id; null when there is none). The delivery
--- carries no explicit link, so the link is derived; penalties published on the credit
+-- gold.penalties: administrative penalties (行政处罚), one row per action_id, each with the
+-- inspection it followed: the national 检查行为编号 (inspection_action_id) the department
+-- delivered, which silver requires of every penalty and checks against silver's inspections,
+-- and that inspection's date from gold.inspections. Penalties published on the credit
 -- platform (gold.credit_events) name their action_id.
 {{ config(
     materialized='incremental',
@@ -21,32 +21,13 @@ with penalties as (
 inspections as (
     select
         action_id,
-        entity_uscc,
-        item_code,
         action_date
     from {{ ref('inspections') }}
-),
-
-candidates as (
-    select
-        p.action_id,
-        i.action_id as inspection_action_id,
-        i.action_date as inspection_date,
-        row_number() over (
-            partition by p.action_id order by i.action_date desc, i.action_id desc
-        ) as nearest
-    from penalties as p
-    inner join inspections as i
-        on
-            p.entity_uscc = i.entity_uscc
-            and p.item_code = i.item_code
-            and p.action_date >= i.action_date
 )
 
 select
     p.*,
-    c.inspection_action_id,
-    c.inspection_date
+    i.action_date as inspection_date
 from penalties as p
-left join candidates as c
-    on p.action_id = c.action_id and c.nearest = 1
+left join inspections as i
+    on p.inspection_action_id = i.action_id

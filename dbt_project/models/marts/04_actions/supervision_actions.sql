@@ -30,6 +30,7 @@ select
     i.main_item_name,
     a.action_type,
     a.action_type_name,
+    a.inspection_action_id,
     a.entity_uscc,
     a.entity_name,
     a.division_code,
