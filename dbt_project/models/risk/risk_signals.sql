@@ -8,13 +8,28 @@
 -- row that names no USCC cannot be attributed and gives no signal.
 {%- set cfg = risk_models() %}
 {%- set models = cfg['models'] %}
-{%- set stage_one = [] %}
+{#- the kinds of source row each kind of stage-one signal looks at, and its matched values #}
+{%- set row_kinds = {
+    'complaint_category': ['complaint'], 'keywords': ['complaint', 'opinion'],
+    'opinion_topic': ['opinion'], 'reading_over_limit': ['reading'],
+    'credit_list': ['credit'], 'penalty': ['penalty'],
+} %}
+{%- set match_key = {
+    'complaint_category': 'codes', 'opinion_topic': 'topics',
+    'reading_over_limit': 'indicator_codes', 'credit_list': 'event_kinds',
+    'penalty': 'item_keywords', 'keywords': 'keywords',
+} %}
+{%- set stage_one_signals = [] %}
 {%- set licence_signals = [] %}
-{%- set keyword_signals = [] %}
 {%- for model_key, model in models.items() %}
     {%- for s in model['signals'] %}
-        {%- do (licence_signals if s['kind'] == 'licence_missing' else stage_one).append((model_key, s)) %}
-        {%- if s['kind'] == 'keywords' %}{% do keyword_signals.append((model_key, s)) %}{% endif %}
+        {%- if s['kind'] == 'licence_missing' %}
+            {%- do licence_signals.append((model_key, s)) %}
+        {%- elif s['kind'] in match_key %}
+            {%- do stage_one_signals.append((model_key, s)) %}
+        {%- else %}
+    {{ exceptions.raise_compiler_error("risk_models: unknown signal kind " ~ s['kind'] ~ " in " ~ model_key) }}
+        {%- endif %}
     {%- endfor %}
 {%- endfor %}
 
@@ -72,26 +87,6 @@ opinions as (
         and published_at between {{ risk_window_start() }} and {{ run_date() }}
 ),
 
-texts as (
-    select
-        'gold.complaints' as source_table,
-        source_key,
-        uscc,
-        entity_name,
-        signal_date,
-        search_text
-    from complaints
-    union all
-    select
-        'gold.public_opinion' as source_table,
-        source_key,
-        uscc,
-        entity_name,
-        signal_date,
-        search_text
-    from opinions
-),
-
 readings as (
     select
         reading_id as source_key,
@@ -136,33 +131,156 @@ penalties as (
         and action_date between {{ risk_window_start() }} and {{ run_date() }}
 ),
 
-signal_words as (
-    -- the keywords of each keywords signal: its configured ones, then its risk feature's
-    {%- if keyword_signals %}
-        {%- for model_key, s in keyword_signals %}
-            {%- if not loop.first %}
-                union all
-        {%- endif %}
-            select
-                '{{ model_key }}' as risk_model,
-                '{{ s["name"] }}' as signal_name,
-                array_distinct(
-                    concat({{ risk_strings(s.get('keywords')) }}, flatten(collect_list(keywords)))
-                ) as words
-            from {{ ref('knowledge_base') }}
-            -- the keywords of the signal's risk feature in force (风险特征库)
-            where
-                kind = 'risk_feature'
-                and in_force
-                and keywords is not null
-                and title = '{{ s.get("feature") }}'
-        {%- endfor %}
+candidates as (
+    -- every source row a signal may hit, read once for all signals (a branch per signal
+    -- planned every source again per signal and per use of the hits: hundreds of table scans
+    -- for a few dozen rows, docs/risk.md): its kind, the value its signals match and the
+    -- evidence a hit shows
+    select
+        'complaint' as row_kind,
+        'gold.complaints' as source_table,
+        source_key,
+        uscc,
+        entity_name,
+        signal_date,
+        category as match_value,
+        cast(null as string) as sentiment,
+        search_text,
+        concat('分类 ', category) as evidence
+    from complaints
+    union all
+    select
+        'opinion' as row_kind,
+        'gold.public_opinion' as source_table,
+        source_key,
+        uscc,
+        entity_name,
+        signal_date,
+        topic as match_value,
+        sentiment,
+        search_text,
+        concat('舆情 ', topic, ' ', sentiment) as evidence
+    from opinions
+    union all
+    select
+        'reading' as row_kind,
+        'gold.monitoring_readings' as source_table,
+        source_key,
+        uscc,
+        entity_name,
+        signal_date,
+        indicator_code as match_value,
+        cast(null as string) as sentiment,
+        cast(null as string) as search_text,
+        concat('超限 ', indicator_code, ' ', value, '/', limit_value) as evidence
+    from readings
+    union all
+    select
+        'credit' as row_kind,
+        'gold.credit_events' as source_table,
+        source_key,
+        uscc,
+        entity_name,
+        signal_date,
+        event_kind as match_value,
+        cast(null as string) as sentiment,
+        cast(null as string) as search_text,
+        concat('信用 ', event_kind) as evidence
+    from credit
+    union all
+    select
+        'penalty' as row_kind,
+        'gold.penalties' as source_table,
+        source_key,
+        uscc,
+        entity_name,
+        signal_date,
+        main_item_name as match_value,
+        cast(null as string) as sentiment,
+        cast(null as string) as search_text,
+        concat('处罚 ', main_item_name) as evidence
+    from penalties
+),
+
+feature_words as (
+    -- the keywords of each risk feature in force (风险特征库), by its title
+    select
+        title,
+        flatten(collect_list(keywords)) as words
+    from {{ ref('knowledge_base') }}
+    where
+        kind = 'risk_feature'
+        and in_force
+        and keywords is not null
+    group by title
+),
+
+signal_values as (
+    -- per stage-one signal: the kinds of row it looks at, the values it matches and, for a
+    -- keywords signal, its configured words and the title of its risk feature
+    {%- if stage_one_signals %}
+        select *
+        from
+            values
+            {%- for model_key, s in stage_one_signals %}
+                (
+                    '{{ model_key }}', '{{ s["name"] }}', '{{ s["kind"] }}',
+                    {{ risk_strings(row_kinds[s['kind']]) }},
+                    {{ risk_strings(s.get(match_key[s['kind']])) }},
+                    {{ risk_strings(s.get('exclude_codes')) }},
+                    {{ risk_strings(s.get('sentiments')) }},
+                    '{{ s.get("feature", "") }}'
+                ){% if not loop.last %},{% endif %}
+            {%- endfor %}
+                as p (risk_model, signal_name, signal_kind, row_kinds, match_values, exclude_values, sentiments, feature)
     {%- else %}
         select
             cast(null as string) as risk_model,
             cast(null as string) as signal_name,
-            keywords as words
-        from {{ ref('knowledge_base') }}
+            cast(null as string) as signal_kind,
+            cast(array() as array<string>) as row_kinds,
+            cast(array() as array<string>) as match_values,
+            cast(array() as array<string>) as exclude_values,
+            cast(array() as array<string>) as sentiments,
+            cast(null as string) as feature
+        where false
+    {%- endif %}
+),
+
+signal_params as (
+    -- a keywords signal matches its configured words, then its risk feature's
+    select
+        p.risk_model,
+        p.signal_name,
+        p.signal_kind,
+        p.row_kinds,
+        p.exclude_values,
+        p.sentiments,
+        case
+            when p.signal_kind = 'keywords'
+                then array_distinct(concat(p.match_values, coalesce(f.words, cast(array() as array<string>))))
+            else p.match_values
+        end as match_values
+    from signal_values as p
+    left join feature_words as f on p.signal_kind = 'keywords' and p.feature = f.title
+),
+
+licence_params as (
+    -- per licence_missing signal, the names of the licences it looks for
+    {%- for model_key, s in licence_signals %}
+        {%- if not loop.first %}
+            union all
+        {%- endif %}
+        select
+            '{{ model_key }}' as risk_model,
+            '{{ s["name"] }}' as signal_name,
+            {{ risk_strings(s['licence_names']) }} as licence_names
+    {%- endfor %}
+    {%- if not licence_signals %}
+        select
+            cast(null as string) as risk_model,
+            cast(null as string) as signal_name,
+            cast(array() as array<string>) as licence_names
         where false
     {%- endif %}
 ),
@@ -170,137 +288,58 @@ signal_words as (
 licence_lookup as (
     -- per licence_missing signal, each entity's latest licence of its names, and whether any
     -- of them is valid on the run date
-    {%- if licence_signals %}
-        {%- for model_key, s in licence_signals %}
-            {%- if not loop.first %}
-                union all
-        {%- endif %}
-            select
-                '{{ model_key }}' as risk_model,
-                '{{ s["name"] }}' as signal_name,
-                entity_uscc as uscc,
-                licence_no,
-                licence_name,
-                licence_status,
-                valid_until,
-                entity_name,
-                row_number() over (
-                    partition by entity_uscc order by valid_until desc nulls last, licence_no desc
-                ) as licence_rank,
-                max(
-                    licence_status = 'valid'
-                    and (valid_until is null or valid_until >= {{ run_date() }})
-                ) over (partition by entity_uscc) as has_valid
-            from {{ ref('approval_supervision_linkage') }}
-            where
-                entity_uscc is not null
-                and array_contains({{ risk_strings(s['licence_names']) }}, licence_name)
-        {%- endfor %}
-    {%- else %}
-        select
-            cast(null as string) as risk_model,
-            cast(null as string) as signal_name,
-            cast(null as string) as uscc,
-            cast(null as string) as licence_no,
-            cast(null as string) as licence_name,
-            cast(null as string) as licence_status,
-            cast(null as date) as valid_until,
-            cast(null as string) as entity_name,
-            cast(null as int) as licence_rank,
-            cast(null as boolean) as has_valid
-        from {{ ref('approval_supervision_linkage') }}
-        where false
-    {%- endif %}
+    select
+        p.risk_model,
+        p.signal_name,
+        l.entity_uscc as uscc,
+        l.licence_no,
+        l.licence_name,
+        l.licence_status,
+        l.valid_until,
+        l.entity_name,
+        row_number() over (
+            partition by p.risk_model, p.signal_name, l.entity_uscc
+            order by l.valid_until desc nulls last, l.licence_no desc
+        ) as licence_rank,
+        max(
+            l.licence_status = 'valid'
+            and (l.valid_until is null or l.valid_until >= {{ run_date() }})
+        ) over (partition by p.risk_model, p.signal_name, l.entity_uscc) as has_valid
+    from {{ ref('approval_supervision_linkage') }} as l
+    inner join licence_params as p on array_contains(p.licence_names, l.licence_name)
+    where l.entity_uscc is not null
 ),
 
 stage_one as (
-{%- for model_key, s in stage_one %}
-        {%- set kind = s['kind'] %}
-        {%- if not loop.first %}
-            union all
-        {%- endif %}
-        {%- if kind == 'complaint_category' %}
-            select
-                '{{ model_key }}' as risk_model,
-                '{{ s["name"] }}' as signal_name,
-                'gold.complaints' as source_table,
-                source_key,
-                uscc,
-                entity_name,
-                signal_date,
-                concat('分类 ', category) as evidence
-            from complaints
-            where
-                exists({{ risk_strings(s['codes']) }}, code -> startswith(category, code))
-                and not exists({{ risk_strings(s.get('exclude_codes')) }}, code -> startswith(category, code))
-        {%- elif kind == 'keywords' %}
-            select
-                '{{ model_key }}' as risk_model,
-                '{{ s["name"] }}' as signal_name,
-                t.source_table,
-                t.source_key,
-                t.uscc,
-                t.entity_name,
-                t.signal_date,
-                concat('特征词 ', array_join(filter(w.words, k -> instr(t.search_text, k) > 0), '、')) as evidence
-            from texts as t
-            inner join signal_words as w
-                on w.risk_model = '{{ model_key }}' and w.signal_name = '{{ s["name"] }}'
-            where exists(w.words, k -> instr(t.search_text, k) > 0)
-        {%- elif kind == 'opinion_topic' %}
-            select
-                '{{ model_key }}' as risk_model,
-                '{{ s["name"] }}' as signal_name,
-                'gold.public_opinion' as source_table,
-                source_key,
-                uscc,
-                entity_name,
-                signal_date,
-                concat('舆情 ', topic, ' ', sentiment) as evidence
-            from opinions
-            where
-                array_contains({{ risk_strings(s['topics']) }}, topic)
-                and array_contains({{ risk_strings(s['sentiments']) }}, sentiment)
-        {%- elif kind == 'reading_over_limit' %}
-            select
-                '{{ model_key }}' as risk_model,
-                '{{ s["name"] }}' as signal_name,
-                'gold.monitoring_readings' as source_table,
-                source_key,
-                uscc,
-                entity_name,
-                signal_date,
-                concat('超限 ', indicator_code, ' ', value, '/', limit_value) as evidence
-            from readings
-            where array_contains({{ risk_strings(s['indicator_codes']) }}, indicator_code)
-        {%- elif kind == 'credit_list' %}
-            select
-                '{{ model_key }}' as risk_model,
-                '{{ s["name"] }}' as signal_name,
-                'gold.credit_events' as source_table,
-                source_key,
-                uscc,
-                entity_name,
-                signal_date,
-                concat('信用 ', event_kind) as evidence
-            from credit
-            where array_contains({{ risk_strings(s['event_kinds']) }}, event_kind)
-        {%- elif kind == 'penalty' %}
-            select
-                '{{ model_key }}' as risk_model,
-                '{{ s["name"] }}' as signal_name,
-                'gold.penalties' as source_table,
-                source_key,
-                uscc,
-                entity_name,
-                signal_date,
-                concat('处罚 ', main_item_name) as evidence
-            from penalties
-            where exists({{ risk_strings(s['item_keywords']) }}, k -> instr(main_item_name, k) > 0)
-        {%- else %}
-    {{ exceptions.raise_compiler_error("risk_models: unknown signal kind " ~ kind ~ " in " ~ model_key) }}
-    {%- endif %}
-    {%- endfor %}
+    -- every hit of a signal other than licence_missing
+    select
+        p.risk_model,
+        p.signal_name,
+        c.source_table,
+        c.source_key,
+        c.uscc,
+        c.entity_name,
+        c.signal_date,
+        case
+            when p.signal_kind = 'keywords'
+                then concat('特征词 ', array_join(filter(p.match_values, k -> instr(c.search_text, k) > 0), '、'))
+            else c.evidence
+        end as evidence
+    from candidates as c
+    inner join signal_params as p on array_contains(p.row_kinds, c.row_kind)
+    where
+        case p.signal_kind
+            when 'complaint_category'
+                then
+                    exists(p.match_values, code -> startswith(c.match_value, code))
+                    and not exists(p.exclude_values, code -> startswith(c.match_value, code))
+            when 'keywords' then exists(p.match_values, k -> instr(c.search_text, k) > 0)
+            when 'opinion_topic'
+                then array_contains(p.match_values, c.match_value) and array_contains(p.sentiments, c.sentiment)
+            when 'penalty' then exists(p.match_values, k -> instr(c.match_value, k) > 0)
+            -- reading_over_limit, credit_list
+            else array_contains(p.match_values, c.match_value)
+        end
 ),
 
 signal_config as (
@@ -377,11 +416,12 @@ configured as (
         row_number() over (
             partition by h.risk_model, h.uscc, h.signal_name
             order by h.signal_date desc, h.source_table asc, h.source_key asc
-        ) as hit_rank
+        ) as hit_rank,
+        -- a supporting signal counts only beside a non-supporting one (a window, not a join
+        -- to primary_entities: that would plan stage_one a third time)
+        max(not c.supporting) over (partition by h.risk_model, h.uscc) as has_primary
     from hits as h
     inner join signal_config as c on h.risk_model = c.risk_model and h.signal_name = c.signal_name
-    -- a supporting signal counts only beside a non-supporting one
-    left semi join primary_entities as p on h.risk_model = p.risk_model and h.uscc = p.uscc
 )
 
 select
@@ -401,3 +441,4 @@ select
     evidence,
     {{ run_date() }} as as_of
 from configured
+where has_primary
