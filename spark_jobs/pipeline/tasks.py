@@ -73,29 +73,30 @@ def quality_gate(run_date) -> dict:
     (`SOURCES`, what the national export reads) failed; the other failures are in the result,
     the Data Docs and the quality report."""
     settings, spark, day = _ctx(run_date, warm=("great_expectations.data_context",))
-    from spark_jobs.quality.gate import QualityGateFailed, enforce_quality_gate
+    from spark_jobs.quality.gate import QualityGateFailed, enforce_quality_gate, gate_session
     from spark_jobs.quality.gate_record import write_gate_record
 
     out, failures, failed_sources = {}, [], []
-    for c in _contracts(settings):
-        name = c.name
-        if not _has_table(spark, settings, "silver", name):
-            continue
-        try:
-            result = enforce_quality_gate(
-                spark, settings, f"silver.{name}", name, run_name=str(day)
-            )
-        except QualityGateFailed as exc:
-            failed_sources.append(name)
-            if name in SOURCES:
-                failures.append(exc)
-            result = exc.result
-        out[name] = {
-            "success": result.success,
-            "evaluated": result.evaluated,
-            "failed": result.failed,
-            "data_docs": str(result.docs_index),
-        }
+    with gate_session(settings) as session:  # one GE project load, the Data Docs built once
+        for c in _contracts(settings):
+            name = c.name
+            if not _has_table(spark, settings, "silver", name):
+                continue
+            try:
+                result = enforce_quality_gate(
+                    spark, settings, f"silver.{name}", name, run_name=str(day), session=session
+                )
+            except QualityGateFailed as exc:
+                failed_sources.append(name)
+                if name in SOURCES:
+                    failures.append(exc)
+                result = exc.result
+            out[name] = {
+                "success": result.success,
+                "evaluated": result.evaluated,
+                "failed": result.failed,
+                "data_docs": str(result.docs_index),
+            }
     write_gate_record(settings, day.isoformat(), failed_sources)  # gold excludes their marts
     if failures:
         error = QualityGateFailed("\n".join(str(f) for f in failures), failures[0].result)

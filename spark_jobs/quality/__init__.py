@@ -5,7 +5,7 @@
 | `suites` | expectation suites: the hand-written JSON in `expectations/` merged with what the contract implies; what results may show (counts, never personal data) |
 | `context` | the file-backed GE project under `settings.home`: datasource, asset, checkpoint, and the lock that serialises runs |
 | `data_docs` | the Data Docs site, rendered through offline templates |
-| `gate` | `run_quality_gate` / `enforce_quality_gate`: validate a silver table, report, raise |
+| `gate` | `run_quality_gate` / `enforce_quality_gate`: validate a silver table, report, raise; `gate_session`: several tables in one project load, Data Docs built once |
 """
 
 from __future__ import annotations

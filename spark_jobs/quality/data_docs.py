@@ -49,11 +49,12 @@ def site_config(settings: Settings) -> dict:
     }
 
 
-def validation_page(settings: Settings, key) -> Path | None:
-    """The Data Docs page of one validation result (GE's site layout: validations/<key>.html)."""
+def validation_page(settings: Settings, key, built: bool = True) -> Path | None:
+    """The Data Docs page of one validation result (GE's site layout: validations/<key>.html);
+    None when it is not there, unless `built` is False (its docs are built later)."""
     parts = key.to_tuple()
     page = Path(settings.data_docs_dir, "validations", *parts[:-1], f"{parts[-1]}.html")
-    return page if page.exists() else None
+    return page if page.exists() or not built else None
 
 
 def _offline_classes() -> dict[str, type]:

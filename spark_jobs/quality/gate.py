@@ -5,19 +5,26 @@ expectations plus the hand-written ones, results that carry counts only), in the
 under `settings.home` (`context`), and writes Data Docs (`data_docs`). `enforce_quality_gate`
 raises `QualityGateFailed` when the table breaks its suite, naming the failures and the Data
 Docs page. The gate only reads: a failure deletes nothing.
+
+`gate_session` runs several tables' gates in one GE project load and builds the Data Docs once
+at its end: per table, loading the project and rebuilding the docs index (which lists every
+validation ever stored, so it grows every day) cost about 0.6 s of the 1.4 s each of the 18
+sources took.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from spark_jobs.core.settings import Settings
 from spark_jobs.quality import quiet_great_expectations
 from spark_jobs.quality.context import checkpoint_for, get_gx_context, project_lock
-from spark_jobs.quality.data_docs import validation_page
+from spark_jobs.quality.data_docs import DOCS_SITE, validation_page
 from spark_jobs.quality.suites import build_suite
 
 log = logging.getLogger(__name__)
@@ -70,39 +77,75 @@ def _observed(result) -> str:
     return "failed"
 
 
+@dataclass
+class GateSession:
+    """One GE project, locked and loaded once, for several gates; the validation results they
+    stored, whose Data Docs pages `gate_session` builds when it ends."""
+
+    settings: Settings
+    context: Any
+    results: list = field(default_factory=list)  # GE result and suite identifiers to render
+
+
+@contextlib.contextmanager
+def gate_session(settings: Settings):
+    """Hold the GE project for several `run_quality_gate(..., session=...)` calls; on leaving
+    (also after a failed gate), render their validation pages and the index once."""
+    quiet_great_expectations()
+    with project_lock(settings):
+        session = GateSession(settings, get_gx_context(settings))
+        try:
+            yield session
+        finally:
+            if session.results:
+                session.context.build_data_docs(
+                    site_names=[DOCS_SITE], resource_identifiers=session.results, build_index=True
+                )
+
+
 def run_quality_gate(
-    spark, settings: Settings, table: str, suite: str, run_name: str | None = None
+    spark,
+    settings: Settings,
+    table: str,
+    suite: str,
+    run_name: str | None = None,
+    session: GateSession | None = None,
 ) -> GateResult:
     """Validate `spark.table(table)` against `suite`; build Data Docs; return the outcome.
 
     `run_name` labels the run in Data Docs (default: the Airflow run id when run by Airflow,
-    else "ad-hoc").
+    else "ad-hoc"). Within a `gate_session`, the Data Docs are built when the session ends
+    (the result names the page they will have).
     """
-    quiet_great_expectations()
+    if session is None:
+        with gate_session(settings) as own:
+            return run_quality_gate(spark, settings, table, suite, run_name, own)
     from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
 
     run_name = run_name or os.environ.get("AIRFLOW_CTX_DAG_RUN_ID") or "ad-hoc"
     expectation_suite = build_suite(suite, settings.contract_dir)
     df = spark.table(table)
-    with project_lock(settings):
-        context = get_gx_context(settings)
-        checkpoint = checkpoint_for(context, table, expectation_suite)
-        df = df.persist()
-        try:
-            outcome = checkpoint.run(
-                batch_parameters={"dataframe": df}, run_id=RunIdentifier(run_name=run_name)
-            )
-        finally:
-            df.unpersist()
+    checkpoint = checkpoint_for(session.context, table, expectation_suite)
+    df = df.persist()
+    try:
+        outcome = checkpoint.run(
+            batch_parameters={"dataframe": df}, run_id=RunIdentifier(run_name=run_name)
+        )
+    finally:
+        df.unpersist()
 
     evaluated, failures, page = 0, [], None
     for key, validation in outcome.run_results.items():
+        session.results += [key, ExpectationSuiteIdentifier(name=validation.suite_name)]
         for r in validation.results:
             evaluated += 1
             if not r.success:
                 column = _column(r.expectation_config.kwargs)
                 failures.append((r.expectation_config.type, column, _observed(r)))
-        page = validation_page(settings, key)
+        page = validation_page(settings, key, built=False)
     docs_index = Path(settings.data_docs_dir) / "index.html"
     result = GateResult(
         success=bool(outcome.success),
@@ -127,10 +170,15 @@ def run_quality_gate(
 
 
 def enforce_quality_gate(
-    spark, settings: Settings, table: str, suite: str, run_name: str | None = None
+    spark,
+    settings: Settings,
+    table: str,
+    suite: str,
+    run_name: str | None = None,
+    session: GateSession | None = None,
 ) -> GateResult:
     """Run the gate; raise QualityGateFailed (naming table, failures and Data Docs) if it fails."""
-    result = run_quality_gate(spark, settings, table, suite, run_name)
+    result = run_quality_gate(spark, settings, table, suite, run_name, session)
     if not result.success:
         lines = "\n".join(
             f"  - {kind} on {column or '(table)'}: {observed}"
