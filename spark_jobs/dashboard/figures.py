@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import yaml
 
+from spark_jobs.checks.departments import NATIONAL_DEPARTMENTS
 from spark_jobs.checks.identifiers import division_name
 from spark_jobs.core.settings import REPO_ROOT
 
@@ -90,7 +91,9 @@ def coverage_and_grades(spark, day: str, subject_type: str) -> list[dict]:
     for row in rows:
         if subject_type == "region":
             row["name"] = division_name(row["code"]) or row["code"]
-        row["name"] = row["name"] or f"部门 {row['code']}"  # a department the catalog left unnamed
+        if not row["name"]:  # a department with no catalog item names none: the national name
+            national = NATIONAL_DEPARTMENTS.get(row["code"])
+            row["name"] = f"{national}（{row['code']}）" if national else f"部门 {row['code']}"
     if subject_type == "region":
         rows.sort(key=lambda r: (DIVISION_LEVELS.index(r["level"] or "county"), r["code"]))
     return rows

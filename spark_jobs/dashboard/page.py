@@ -214,9 +214,12 @@ SCRIPT = r"""
 const F = JSON.parse(document.getElementById('figures').textContent);
 const T = F.targets, pct = v => v == null ? null : Math.round(v * 10000) / 100;
 const colour = r => r.meets_100_target ? '#2b8a3e' : (r.meets_80_target ? '#0b5cad' : '#e8590c');
-const targets = {symbol: 'none', label: {position: 'insideEndTop', formatter: p => p.name}, data: [
+// The target lines; on the bar charts their labels go right of the plot (grid.right leaves
+// room), where they cannot cover the last bar.
+const targets = (position = 'end') => ({symbol: 'none', data: [
   {name: '80% 目标', yAxis: T.target_80 * 100, lineStyle: {color: '#e67700', type: 'dashed'}},
-  {name: '100% 目标', yAxis: T.target_100 * 100, lineStyle: {color: '#2b8a3e', type: 'dashed'}}]};
+  {name: '100% 目标', yAxis: T.target_100 * 100, lineStyle: {color: '#2b8a3e', type: 'dashed'}}],
+  label: {position, formatter: p => position == 'end' ? p.name.replace(' ', '\n') : p.name}});
 function chart(id, option) {
   const el = document.getElementById(id);
   if (!el) return;
@@ -226,10 +229,10 @@ function chart(id, option) {
 function coverage(id, all, title) {
   const rows = all.filter(r => r.coverage_rate != null);
   chart(id, {title: {text: title, left: 'center', textStyle: {fontSize: 14}},
-    grid: {bottom: 110, top: 40, left: 50, right: 20}, tooltip: {},
+    grid: {bottom: 110, top: 40, left: 50, right: 48}, tooltip: {},
     xAxis: {type: 'category', data: rows.map(r => r.name), axisLabel: {rotate: 40, interval: 0, fontSize: 11}},
     yAxis: {type: 'value', max: 100, axisLabel: {formatter: '{value}%'}},
-    series: [{name: '覆盖率', type: 'bar', data: rows.map(r => ({value: pct(r.coverage_rate), itemStyle: {color: colour(r)}})), markLine: targets}]});
+    series: [{name: '覆盖率', type: 'bar', data: rows.map(r => ({value: pct(r.coverage_rate), itemStyle: {color: colour(r)}})), markLine: targets()}]});
 }
 coverage('chart-departments', F.departments, '各部门监管行为覆盖率（年初至今）');
 coverage('chart-regions', F.regions.filter(r => r.level != 'county'), '全省及各市监管行为覆盖率（年初至今）');
@@ -252,7 +255,7 @@ chart('chart-trend', {title: {text: '逐日趋势', left: 'center', textStyle: {
   xAxis: {type: 'category', data: F.trend.map(r => r.run_date)},
   yAxis: [{type: 'value', max: 100, axisLabel: {formatter: '{value}%'}}, {type: 'value', minInterval: 1}],
   series: [
-    {name: '全省覆盖率', type: 'line', data: F.trend.map(r => pct(r.province_coverage)), markLine: targets},
+    {name: '全省覆盖率', type: 'line', data: F.trend.map(r => pct(r.province_coverage)), markLine: targets('insideEndTop')},
     {name: '采集预警', type: 'bar', yAxisIndex: 1, data: F.trend.map(r => r.collection_warnings)},
     {name: '风险预警', type: 'bar', yAxisIndex: 1, data: F.trend.map(r => r.risk_warnings)}]});
 document.body.dataset.charts = 'drawn';
