@@ -91,12 +91,17 @@ def coverage_and_grades(spark, day: str, subject_type: str) -> list[dict]:
     for row in rows:
         if subject_type == "region":
             row["name"] = division_name(row["code"]) or row["code"]
-        if not row["name"]:  # a department with no catalog item names none: the national name
-            national = NATIONAL_DEPARTMENTS.get(row["code"])
-            row["name"] = f"{national}（{row['code']}）" if national else f"部门 {row['code']}"
+        row["name"] = row["name"] or unnamed_department(row["code"])
     if subject_type == "region":
         rows.sort(key=lambda r: (DIVISION_LEVELS.index(r["level"] or "county"), r["code"]))
     return rows
+
+
+def unnamed_department(code: str) -> str:
+    """The name shown for a department no catalog item names (one with evaluation figures but
+    no items): its national name and code, else its code."""
+    national = NATIONAL_DEPARTMENTS.get(code)
+    return f"{national}（{code}）" if national else f"部门 {code}"
 
 
 def collection_warnings(spark, day: str) -> list[dict]:

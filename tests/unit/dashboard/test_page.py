@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from spark_jobs.dashboard.figures import coverage_targets
-from spark_jobs.dashboard.page import ECHARTS, echarts_source, headline, percent, render
+from spark_jobs.dashboard.figures import coverage_targets, unnamed_department
+from spark_jobs.dashboard.page import ECHARTS, SCRIPT, echarts_source, headline, percent, render
 
 
 def _dept(code, name, rate, m80, m100, grade, grade_name, score):
@@ -128,3 +128,15 @@ def test_a_missing_chart_library_names_the_setup_step(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"infra/setup.sh"):
         echarts_source(tmp_path / "echarts.min.js")
     assert ECHARTS.name == "echarts.min.js"
+
+
+def test_a_department_no_catalog_item_names_takes_its_national_name():
+    assert unnamed_department("14") == "人力资源社会保障部（14）"
+    assert unnamed_department("31") == "市场监管局（31）"
+    assert unnamed_department("01") == "部门 01"  # not in the national list
+
+
+def test_the_target_labels_of_the_bar_charts_sit_outside_the_plot():
+    # the bar charts' grid leaves room on the right; the trend's right axis keeps them inside
+    assert "markLine: targets()}]" in SCRIPT and "markLine: targets('insideEndTop')" in SCRIPT
+    assert "position == 'end'" in SCRIPT and "right: 48}" in SCRIPT
