@@ -30,7 +30,7 @@ from spark_jobs.checks.free_text import mask_text_column
 from spark_jobs.checks.native import mask_name_column, mask_phone_column, token_column
 from spark_jobs.contracts import Contract, get_contract
 from spark_jobs.core import ops
-from spark_jobs.core.catalog import register_table, registered_location
+from spark_jobs.core.catalog import register_table
 from spark_jobs.core.delta import add_missing_columns, latest_version
 from spark_jobs.core.settings import Settings
 from spark_jobs.silver import release
@@ -333,25 +333,19 @@ def build_all(spark, settings: Settings, contracts: list[Contract]) -> dict[str,
     return out
 
 
-def _name_references(spark, settings: Settings, contract: Contract) -> None:
-    """Point `silver.<table>` of every table the contract references at this lake's table, or
-    drop the name when this lake has none: validation finds references by name, and a name
-    left by another lake in the same session (as in the tests) must not stand in for it."""
-    tables = {f.references["table"] for f in contract.fields if f.references}
-    for table in sorted(tables):  # its own table too, when a field references it
+def reference_tables(spark, settings: Settings, contract: Contract) -> dict[str, DataFrame]:
+    """The silver tables of this lake that the contract's fields reference (its own table
+    too), read by path: one not built yet is left out, and nothing is looked up by catalog
+    name, where a table of another lake in the same session could stand in for it."""
+    out = {}
+    for table in sorted({f.references["table"] for f in contract.fields if f.references}):
         path = settings.table_path("silver", table)
-        if _is_delta(spark, path):
-            register_table(spark, "silver", table, path)
-        elif registered_location(spark, "silver", table) is not None:
-            spark.sql(f"DROP TABLE IF EXISTS silver.{table}")  # external: no file is touched
-
-
-def _is_delta(spark, path: str) -> bool:
-    try:
-        latest_version(spark, path)  # one listing of its log, no Spark job
-    except LookupError:
-        return False
-    return True
+        try:
+            latest_version(spark, path)  # one listing of its log, no Spark job
+        except LookupError:
+            continue
+        out[table] = spark.read.format("delta").load(path)
+    return out
 
 
 def _build(
@@ -362,7 +356,6 @@ def _build(
     held: list,
     commits: Commits,
 ) -> dict:
-    _name_references(spark, settings, contract)
     batch_ids = [b["batch_id"] for b in pending]
     held = [h for h in held if h[2] not in set(batch_ids)]  # those are validated anyway
     if not pending and not held:
@@ -370,7 +363,8 @@ def _build(
     rows = spark.table(f"bronze.{contract.name}").where(F.col("_batch_id").isin(batch_ids))
     if held:
         rows = rows.unionByName(release.held_bronze(spark, contract, held))
-    classified = classify(contract, validate(spark, contract, rows)).cache()
+    references = reference_tables(spark, settings, contract)
+    classified = classify(contract, validate(spark, contract, rows, references)).cache()
     try:
         new = classified.where(F.col("_batch_id").isin(batch_ids or [""]))
         counts = _file_counts(new)  # first: a reconciliation error writes nothing

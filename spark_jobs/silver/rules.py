@@ -14,7 +14,7 @@ vectorised (pandas) UDF per function; silver's masks use the same helper.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import reduce
 
 import pandas as pd
@@ -265,9 +265,12 @@ def _values(f: Field, contract: Contract, df_columns: list[str]) -> tuple[Column
     return delivered, F.when(~standard.eqNullSafe(delivered), standard)
 
 
-def _reference_problems(spark, contract: Contract, df: DataFrame) -> DataFrame:
+def _reference_problems(
+    spark, contract: Contract, df: DataFrame, tables: Mapping[str, DataFrame]
+) -> DataFrame:
     """Add a problem for each value missing from the silver table its field references
-    (`references: {table, field, severity}`; severity `warning` keeps the row)."""
+    (`references: {table, field, severity}`; severity `warning` keeps the row). `tables`: the
+    referenced silver tables by name; one absent has not been built yet."""
     for f in contract.fields:
         if not f.references:
             continue
@@ -275,10 +278,9 @@ def _reference_problems(spark, contract: Contract, df: DataFrame) -> DataFrame:
         severity = f.references.get("severity", "error")
         where = f.references.get("where") or {}
         itself = f.references["table"] == contract.name
-        if spark.catalog.tableExists(ref_table):
-            refs = _where(spark.table(ref_table), where).select(
-                F.col(f.references["field"]).alias("__ref")
-            )
+        table = tables.get(f.references["table"])
+        if table is not None:
+            refs = _where(table, where).select(F.col(f.references["field"]).alias("__ref"))
         elif severity == "warning":  # a repository never delivered: nothing to warn against
             continue
         else:  # nothing delivered yet: every reference is missing, the rows wait (release.py)
@@ -372,10 +374,16 @@ def _missing_items(df: DataFrame, f: Field, refs: DataFrame) -> DataFrame:
     return df.join(per_row, ROW_KEY, "left")
 
 
-def validate(spark, contract: Contract, bronze: DataFrame) -> DataFrame:
+def validate(
+    spark,
+    contract: Contract,
+    bronze: DataFrame,
+    references: Mapping[str, DataFrame] | None = None,
+) -> DataFrame:
     """Standardise bronze rows and add `__typed_<field>` columns and `_problems` (an array of
     (field, value, standardised_value, reason, category, message, severity), empty for a
-    good row)."""
+    good row). `references`: the silver tables the contract's fields reference, by table name
+    (`build.reference_tables`); one missing has not been built yet."""
     delivered = {f"__delivered_{f.name}": F.col(f.name) for f in contract.fields}
     df = standardise(contract, bronze.withColumns(delivered))
     raw = {f.name: F.col(f.name) for f in contract.fields}
@@ -409,4 +417,4 @@ def validate(spark, contract: Contract, bronze: DataFrame) -> DataFrame:
             problems.append(F.when(parsed & x.broken, entry))
     df = df.withColumns({f"__typed_{f.name}": typed[f.name] for f in contract.fields})
     df = df.withColumn("_problems", F.filter(F.array(*problems), lambda x: x.isNotNull()))
-    return _reference_problems(spark, contract, df)
+    return _reference_problems(spark, contract, df, references or {})

@@ -75,31 +75,23 @@ def test_scenario(spark, base_settings, folder):
     contract = load_contract(folder / "contract.yaml")
     meta, expected = _yaml(folder / "meta.yaml"), _yaml(folder / "expected.yaml")
     deliveries = _deliveries(folder, meta)
-    referenced = _reference_tables(spark, meta)
-    try:
-        _check_scenario(spark, base_settings, folder, contract, meta, expected, deliveries)
-    finally:
-        for name in referenced:
-            spark.sql(f"DROP TABLE IF EXISTS {name}")
+    references = _reference_tables(spark, meta)
+    _check_scenario(spark, base_settings, folder, contract, expected, deliveries, references)
 
 
-def _reference_tables(spark, meta: dict) -> list[str]:
-    """meta `references: {table: [rows]}`: silver tables the contract's references read."""
-    names = []
-    for table, rows in (meta.get("references") or {}).items():
-        spark.sql("CREATE DATABASE IF NOT EXISTS silver")
-        names.append(f"silver.{table}")
-        spark.createDataFrame(rows).write.mode("overwrite").saveAsTable(names[-1])
-    return names
+def _reference_tables(spark, meta: dict) -> dict:
+    """meta `references: {table: [rows]}`: the silver tables the contract's references read."""
+    return {t: spark.createDataFrame(rows) for t, rows in (meta.get("references") or {}).items()}
 
 
-def _check_scenario(spark, base_settings, folder, contract, meta, expected, deliveries):
+def _check_scenario(spark, base_settings, folder, contract, expected, deliveries, references):
     tables = []
     for file, day in deliveries:  # UTF-8 in the folder, the contract's encoding on the wire
         data = (folder / file).read_text(encoding="utf-8").encode(contract.encoding)
         key = f"{contract.landing_dir}/{day.isoformat()}/{file}"
         tables.append(bronze.bronze_rows(contract, data, key, day))
-    validated = silver.validate(spark, contract, spark.createDataFrame(pa.concat_tables(tables)))
+    rows = spark.createDataFrame(pa.concat_tables(tables))
+    validated = silver.validate(spark, contract, rows, references)
     classified = silver.classify(contract, validated).cache()
     accepted = silver.accepted_rows(contract, classified, base_settings).collect()
     findings = silver.quarantine_rows(contract, classified).collect()

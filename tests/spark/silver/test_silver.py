@@ -145,3 +145,26 @@ def test_a_corrected_file_redelivered_under_the_same_name_reaches_silver(spark, 
     batch = {r.stage: r.batch_id for r in ops_rows.collect()}
     assert batch["silver"] == batch["bronze"]  # silver did the new batch
     assert silver.build(spark, lake, ACTIONS)["batches"] == 0  # and only once
+
+
+def test_references_are_read_from_this_lake_not_from_a_name_another_lake_left(
+    spark, loaded, tmp_path
+):
+    """The demo lake has the catalog and the actions but no officers: a
+    `silver.enforcement_officers` name left in the session by another lake (as a test module
+    before this one did) must not stand in for the officers the actions reference."""
+    spark.sql("CREATE DATABASE IF NOT EXISTS silver")
+    other = str(tmp_path / "other-officers")
+    spark.createDataFrame([("X",)], "license_no string").write.format("delta").save(other)
+    spark.sql(
+        f"CREATE TABLE IF NOT EXISTS silver.enforcement_officers USING DELTA LOCATION '{other}'"
+    )
+    try:
+        tables = silver.reference_tables(spark, loaded, ACTIONS)
+    finally:
+        spark.sql("DROP TABLE IF EXISTS silver.enforcement_officers")
+    assert sorted(tables) == ["supervision_actions", "supervision_items"]
+    assert (
+        tables["supervision_items"].count()
+        == spark.read.format("delta").load(loaded.table_path("silver", "supervision_items")).count()
+    )
