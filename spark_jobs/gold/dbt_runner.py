@@ -10,7 +10,11 @@ the in-memory catalog, the lake's tables registered by name). Hence the programm
 
 dbt vars are passed with `--vars`, never through os.environ: `lake_root` always comes from
 `settings`, and the caller's vars (the `vars` argument, or a `--vars` in `args`) are merged
-with it. `run_date` is needed by the coverage metric (macros/run_date.sql).
+with it. The run date is the exception: given as the var `run_date` like the others, it reaches
+dbt as the session setting `lakehouse.run_date` (macros/run_date.sql reads it when a model is
+compiled), set for the one invocation. dbt re-parses the whole project whenever its vars differ
+from the last parse's (8 s for this project); with the date out of them, the vars stay the same
+day after day and every day's first dbt call re-uses the stored parse.
 
 dbt writes its artifacts and logs under `<Settings.home>/dbt/` (target/, logs/), never into
 the repository. The marts are written to `<lake_root>/gold/<model>` (dbt_project.yml,
@@ -19,10 +23,11 @@ the repository. The marts are written to `<lake_root>/gold/<model>` (dbt_project
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +41,13 @@ log = logging.getLogger(__name__)
 
 PROJECT_DIR = REPO_ROOT / "dbt_project"
 PROFILES_DIR = PROJECT_DIR
+
+# The Spark session setting that carries the run date to dbt (macros/run_date.sql).
+RUN_DATE_SETTING = "lakehouse.run_date"
+
+# Commands that write no table: after them the catalog needs no new names (registering the
+# lake again costs 0.2-0.7 s; the report task runs two of them).
+_READ_ONLY = {"compile", "debug", "docs", "list", "ls", "parse", "show", "source", "test"}
 
 # Node statuses that make a run fail (dbt's NodeStatus values).
 _FAILED = {"error", "fail", "runtime error", "partial success"}
@@ -82,6 +94,11 @@ def _command(args: list[str]):
     return None if cmd is cli or isinstance(cmd, click.Group) else cmd
 
 
+def _command_name(args: list[str]) -> str | None:
+    """The dbt command of `args` (its first word that is not an option), e.g. `docs`."""
+    return next((a for a in args if not a.startswith("-")), None)
+
+
 def _split_vars(args: list[str]) -> tuple[list[str], dict[str, Any]]:
     """`args` without its `--vars` options, and their values merged (dbt reads them as YAML)."""
     rest: list[str] = []
@@ -99,6 +116,35 @@ def _split_vars(args: list[str]) -> tuple[list[str], dict[str, Any]]:
     return rest, given
 
 
+def _merged_vars(
+    args: list[str], vars: Mapping[str, Any] | None
+) -> tuple[list[str], dict[str, Any]]:
+    """`args` without `--vars`, and the vars: those in `args`, then `vars` over them."""
+    rest, merged = _split_vars(list(args))
+    merged.update(vars or {})
+    return rest, merged
+
+
+def run_date_of(args: list[str], vars: Mapping[str, Any] | None = None) -> str | None:
+    """The run date given as the var `run_date` (in `args`' `--vars` or in `vars`), or None."""
+    value = _merged_vars(args, vars)[1].get("run_date")
+    return None if value is None else str(value)
+
+
+@contextlib.contextmanager
+def run_date_setting(spark, run_date: str | None) -> Iterator[None]:
+    """The session setting macros/run_date.sql reads, for one dbt invocation (unset without a
+    run date, and afterwards, so no later call sees a date it was not given)."""
+    if run_date is None:
+        spark.conf.unset(RUN_DATE_SETTING)
+    else:
+        spark.conf.set(RUN_DATE_SETTING, run_date)
+    try:
+        yield
+    finally:
+        spark.conf.unset(RUN_DATE_SETTING)
+
+
 def dbt_args(
     args: list[str], settings: Settings, vars: Mapping[str, Any] | None = None
 ) -> list[str]:
@@ -106,8 +152,8 @@ def dbt_args(
     them). Vars are `lake_root` from `settings`, any `--vars` in `args`, then `vars`."""
     cmd = _command(args)
     accepted = {p.name for p in cmd.params} if cmd is not None else set()
-    args, merged = _split_vars(list(args))
-    merged.update(vars or {})
+    args, merged = _merged_vars(args, vars)
+    merged.pop("run_date", None)  # to the session (`run_date_of`), not into the parse
     if merged.get("lake_root", settings.lake_root) != settings.lake_root:
         raise ValueError(
             f"lake_root comes from the settings ({settings.lake_root}), not from vars: "
@@ -118,7 +164,6 @@ def dbt_args(
     if "vars" in accepted:
         # dbt_project.yml reads the lake root with var(): passed, never set in os.environ. dbt
         # re-parses when a var changes, so one process may use several lakes (the tests do).
-        # Dates and other YAML scalars go as strings (var('run_date') is 'YYYY-MM-DD').
         extra += ["--vars", json.dumps(merged, sort_keys=True, default=str)]
     elif set(merged) != {"lake_root"}:
         raise ValueError(f"dbt {' '.join(args)} takes no --vars, got {sorted(merged)}")
@@ -154,7 +199,8 @@ def run_dbt(
     """Run `dbt <args>` in-process on the lakehouse session; return the dbtRunnerResult.
 
     `vars` are dbt vars merged with `lake_root` (e.g. `{"run_date": "2024-06-28"}`, which
-    `dbt build` needs for gold.coverage_rate). Raises DbtFailed (listing the failing
+    `dbt build` needs for the models of the run date; it goes to dbt as the session setting
+    `lakehouse.run_date`, see the module docstring). Raises DbtFailed (listing the failing
     models/tests) when dbt does not succeed. Afterwards every lake table, the gold tables
     dbt wrote included, is registered by name in the session.
     """
@@ -165,9 +211,12 @@ def run_dbt(
     # only those) registered by name.
     spark = get_spark(settings)
     argv = dbt_args(list(args), settings, vars)
-    log.info("dbt %s", " ".join(argv))
-    res = dbtRunner().invoke(argv)
-    register_lake_tables(spark, settings)  # also after a failure: some marts may be rebuilt
+    run_date = run_date_of(list(args), vars)
+    log.info("dbt %s (run date %s)", " ".join(argv), run_date or "none")
+    with run_date_setting(spark, run_date):
+        res = dbtRunner().invoke(argv)
+    if _command_name(args) not in _READ_ONLY:  # also after a failure: some marts may be rebuilt
+        register_lake_tables(spark, settings)
     if not res.success:
         raise DbtFailed(list(args), _failures(res.result), res.exception)
     return res

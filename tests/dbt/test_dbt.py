@@ -23,9 +23,12 @@ from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
 from spark_jobs.gold.dbt_runner import (
     PROJECT_DIR,
+    RUN_DATE_SETTING,
     DbtFailed,
     dbt_args,
+    dbt_log_path,
     dbt_target_path,
+    run_date_of,
     run_dbt,
 )
 from spark_jobs.gold.docs_site import publish_docs, source_freshness
@@ -252,13 +255,20 @@ def test_dbt_args_merge_vars_with_the_lake_root(tmp_path):
         return json.loads(args[args.index("--vars") + 1])
 
     lake = settings.lake_root
+    # The run date is not a dbt var (it goes to the session, `run_date_setting`): dbt's vars,
+    # and with them its stored parse, stay the same from one day to the next.
     assert passed(dbt_args(["build"], settings, vars={"run_date": "2024-06-28"})) == {
-        "lake_root": lake, "run_date": "2024-06-28"}  # fmt: skip
+        "lake_root": lake}  # fmt: skip
+    assert passed(dbt_args(["build"], settings, vars={"run_date": "2024-06-29"})) == {
+        "lake_root": lake}  # fmt: skip
+    assert run_date_of(["build"], {"run_date": "2024-06-28"}) == "2024-06-28"
+    assert run_date_of(["build"]) is None
     # --vars typed in a shell (YAML, an unquoted date) is merged too, as a string; the
     # `vars` argument wins over it.
     shell = ["build", "--vars", "{run_date: 2024-06-28, x: 1}"]
-    assert passed(dbt_args(shell, settings)) == {
-        "lake_root": lake, "run_date": "2024-06-28", "x": 1}  # fmt: skip
+    assert passed(dbt_args(shell, settings)) == {"lake_root": lake, "x": 1}
+    assert run_date_of(shell) == "2024-06-28"
+    assert run_date_of(shell, {"run_date": "2024-07-01"}) == "2024-07-01"
     assert passed(dbt_args(shell, settings, vars={"x": 2}))["x"] == 2
     assert passed(dbt_args(["build", "--vars={a: b}"], settings))["a"] == "b"
     # The lake root comes from the settings only.
@@ -471,9 +481,24 @@ def test_every_model_has_its_yml_beside_it_and_its_repository_tag(spark, built):
     assert {"supervision_items", "supervision_actions"} <= {s["name"] for s in sources}
 
 
+def test_the_next_run_date_reuses_the_stored_parse(spark, built):
+    """The run date reaches the models through the session, not dbt's vars: the next day's
+    build re-uses the stored parse (a full parse of this project takes about 8 s)."""
+    settings, _ = built
+    build(settings, D, args=RUN_COVERAGE)
+    log = dbt_log_path(settings) / "dbt.log"
+    seen = len(log.read_text("utf-8"))
+    build(settings, D2, args=RUN_COVERAGE)
+    tail = log.read_text("utf-8")[seen:]
+    assert "Unable to do partial parsing" not in tail and "full parse" not in tail, tail[:2000]
+    assert coverage(spark, settings, D2) == COVERAGE_D2  # the new date reached the model
+    assert spark.conf.get(RUN_DATE_SETTING, None) is None  # set for the invocation only
+
+
 def test_coverage_keeps_history_and_a_rerun_replaces_its_date(spark, built):
     settings, _ = built
-    first = sorted(map(tuple, gold(spark, settings, "coverage_rate").collect()))
+    first_rows = gold(spark, settings, "coverage_rate").where(f"run_date = DATE'{D}'")
+    first = sorted(map(tuple, first_rows.collect()))
     # As in a new process whose catalog does not know the table yet: the runner registers
     # the lake's tables first, so dbt merges into the table instead of re-creating it empty.
     spark.sql("DROP TABLE IF EXISTS gold.coverage_rate")  # external: the files stay
