@@ -4,9 +4,9 @@ Rows are standardised first (`standardise.py`), then typed (`typed.py`: a value 
 typed becomes null, ANSI mode stays on, docs/pitfalls.md). Each field is then asked by the rule
 classes of the national check categories (`national.py`): `CodeCheck` (01), `IdentifierCheck`
 (06/07), `BusinessKeyCheck` (09), `TimeCheck` (10); references (03/04/08) are joins against the
-referenced silver tables. `validate` gives every row `_problems`, an array of (field, value as
-delivered, standardised value, English reason, category, Chinese validator message, severity),
-empty for a good row. The value of a personal-data field (`pii`) is never copied into a problem.
+referenced silver tables (`references.py`). `validate` gives every row `_problems`, an array of
+problems (`problems.py`: field, value as delivered, standardised value, English reason,
+category, Chinese validator message, severity), empty for a good row.
 
 Identifier checks run the plain Python functions of `spark_jobs.checks` through `per_value`, one
 vectorised (pandas) UDF per function; silver's masks use the same helper.
@@ -18,11 +18,10 @@ from collections.abc import Callable, Mapping
 from functools import reduce
 
 import pandas as pd
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from spark_jobs.checks.free_text import mask_text_column
 from spark_jobs.checks.identifiers import division_problem, id_number_problem, uscc_problem
 from spark_jobs.contracts import Contract, Field
 from spark_jobs.contracts.loader import DELIVERY_DATE
@@ -32,9 +31,10 @@ from spark_jobs.silver.national import (
     Rule,
     RuleContext,
     field_label,
-    reference_category,
     validator_message,
 )
+from spark_jobs.silver.problems import entry, no_value, problem_values
+from spark_jobs.silver.references import reference_problems
 from spark_jobs.silver.row_rules import AmountCheck, ComposedCodeCheck, SourceCheck
 from spark_jobs.silver.standardise import standardise
 from spark_jobs.silver.typed import comparable, formats_of, local_date, typed_value
@@ -225,155 +225,6 @@ def field_findings(f: Field, ctx: RuleContext) -> list[Finding]:
     return [x for rule in RULES for x in rule.findings(f, ctx)]
 
 
-def _entry(
-    field: str,
-    value: Column,
-    standardised: Column,
-    reason: Column,
-    category: str | None,
-    message: Column,
-    severity: str = "error",
-) -> Column:
-    return F.struct(
-        F.lit(field).alias("field"),
-        value.alias("value"),
-        standardised.alias("standardised_value"),
-        reason.alias("reason"),
-        F.lit(category).cast("string").alias("category"),
-        message.alias("message"),
-        F.lit(severity).alias("severity"),
-    )
-
-
-def no_value() -> Column:
-    return F.lit(None).cast("string")
-
-
-def _values(f: Field, contract: Contract, df_columns: list[str]) -> tuple[Column, Column]:
-    """(as delivered, standardised where that differs) for a problem; both null for pii."""
-    if f.pii != "none":
-        return no_value(), no_value()
-    if f.free_text:  # shown, but with the personal data inside it masked
-        names = [x.name for x in contract.fields if x.pii == "name"]
-        return mask_text_column(f"__delivered_{f.name}", *names), no_value()
-    standard = F.col(f.name)
-    delivered_col = f"__delivered_{f.name}"
-    if delivered_col not in df_columns:
-        return standard, no_value()
-    delivered = F.col(delivered_col)
-    delivered = F.when(delivered != "", delivered)  # an empty cell delivered nothing
-    return delivered, F.when(~standard.eqNullSafe(delivered), standard)
-
-
-def _reference_problems(
-    spark, contract: Contract, df: DataFrame, tables: Mapping[str, DataFrame]
-) -> DataFrame:
-    """Add a problem for each value missing from the silver table its field references
-    (`references: {table, field, severity}`; severity `warning` keeps the row). `tables`: the
-    referenced silver tables by name; one absent has not been built yet."""
-    for f in contract.fields:
-        if not f.references:
-            continue
-        ref_table = f"silver.{f.references['table']}"
-        severity = f.references.get("severity", "error")
-        where = f.references.get("where") or {}
-        itself = f.references["table"] == contract.name
-        table = tables.get(f.references["table"])
-        if table is not None:
-            refs = _where(table, where).select(F.col(f.references["field"]).alias("__ref"))
-        elif severity == "warning":  # a repository never delivered: nothing to warn against
-            continue
-        else:  # nothing delivered yet: every reference is missing, the rows wait (release.py)
-            refs = spark.createDataFrame([], "__ref string")
-        if itself:  # a row of the same build counts too (the inspection in the penalty's file)
-            refs = refs.unionByName(_same_build(df, f, where))
-        refs = refs.distinct()
-        if f.type == "list":  # every item must be there; the reason names those that are not
-            df = _missing_items(df, f, refs)
-            missing = F.col("__ref").isNotNull()
-            named = F.concat(F.lit(f"{f.name} item(s) "), F.col("__ref"), F.lit(" are"))
-        else:  # the table itself may be large: Spark picks the join, others are broadcast
-            df = df.join(
-                refs if itself else F.broadcast(refs), F.col(f.name) == F.col("__ref"), "left"
-            )
-            missing = F.col(f.name).isNotNull() & F.col("__ref").isNull()
-            named = F.concat(F.lit(f"{f.name} "), F.col(f.name), F.lit(" is"))
-        value, standardised = _values(f, contract, df.columns)
-        en_where, zh_where = _where_words(contract, f.references, where)
-        reason = F.concat(
-            named if f.pii == "none" else F.lit(f"{f.name} is"),
-            F.lit(f" not in {ref_table}{en_where}"),
-        )
-        message = validator_message(f, value, f"在{ref_table}{zh_where}中不存在")
-        entry = _entry(
-            f.name,
-            value,
-            standardised,
-            reason,
-            reference_category(f),
-            message,
-            severity,
-        )
-        problems = F.concat(F.col("_problems"), F.array(entry))
-        df = df.withColumn(
-            "_problems", F.when(missing, problems).otherwise(F.col("_problems"))
-        ).drop("__ref")
-    return df
-
-
-def _where(rows: DataFrame, where: dict[str, tuple[str, ...]], prefix: str = "") -> DataFrame:
-    """The rows whose code fields (stored as codes) hold one of the codes of `where`."""
-    for name, codes in where.items():
-        rows = rows.where(F.col(f"{prefix}{name}").isin(list(codes)))
-    return rows
-
-
-def _same_build(df: DataFrame, f: Field, where: dict[str, tuple[str, ...]]) -> DataFrame:
-    """The referenced values among this build's own rows that have no error so far (a
-    reference to the contract's own table): typed, so codes compare as codes. A row with only
-    a warning (an officer not in the officers repository) is kept, so it counts."""
-    target = f.references["field"] if f.references else f.name
-    no_error = ~F.exists("_problems", lambda p: p["severity"] == "error")
-    good = _where(df.where(no_error), where, "__typed_")
-    return good.select(F.col(f"__typed_{target}").cast("string").alias("__ref"))
-
-
-def _where_words(contract: Contract, references: dict, where: dict) -> tuple[str, str]:
-    """How a reason and a validator message name the `where` of a reference: the English
-    codes, and for the contract's own code fields their Chinese labels."""
-    if not where:
-        return "", ""
-    en = " and ".join(f"{n} in ({', '.join(c)})" for n, c in where.items())
-    zh = []
-    for name, codes in where.items():
-        if references["table"] == contract.name:
-            own = contract.field(name)
-            zh.append(f"{field_label(own)}为{'、'.join(own.codes[c] for c in codes)}")
-        else:
-            zh.append(f"{name}为{'、'.join(codes)}")
-    return f" where {en}", f"（{'；'.join(zh)}）"
-
-
-ROW_KEY = ["_source_file", "_file_sha256", "_row_number"]  # one delivered row (bronze lineage)
-
-
-def _missing_items(df: DataFrame, f: Field, refs: DataFrame) -> DataFrame:
-    """`__ref`: the items of the list field `f` (typed, `__typed_<name>`) not among `refs`,
-    joined by its separator in delivered order, or null when every item is there. A row is
-    found again by its bronze lineage (file, digest, row number), not by a generated id."""
-    items = df.select(*ROW_KEY, F.posexplode(F.col(f"__typed_{f.name}")).alias("__pos", "__item"))
-    absent = items.join(F.broadcast(refs), items["__item"] == refs["__ref"], "left_anti")
-    per_row = absent.groupBy(*ROW_KEY).agg(
-        F.array_join(
-            F.transform(
-                F.array_sort(F.collect_list(F.struct("__pos", "__item"))), lambda x: x["__item"]
-            ),
-            f.separator or ";",
-        ).alias("__ref")
-    )
-    return df.join(per_row, ROW_KEY, "left")
-
-
 def validate(
     spark,
     contract: Contract,
@@ -392,7 +243,7 @@ def validate(
     problems = [  # an unsplittable row has one problem: itself
         F.when(
             F.col("_parse_error").isNotNull(),
-            _entry(
+            entry(
                 PARSE_ERROR_FIELD,
                 no_value(),
                 no_value(),
@@ -404,9 +255,9 @@ def validate(
     ]
     parsed = F.col("_parse_error").isNull()
     for f in contract.fields:
-        value, standardised = _values(f, contract, df.columns)
+        value, standardised = problem_values(f, contract, df.columns)
         for x in field_findings(f, ctx):
-            entry = _entry(
+            problem = entry(
                 f.name,
                 value,
                 standardised,
@@ -414,7 +265,7 @@ def validate(
                 x.category,
                 validator_message(f, value, x.message),
             )
-            problems.append(F.when(parsed & x.broken, entry))
+            problems.append(F.when(parsed & x.broken, problem))
     df = df.withColumns({f"__typed_{f.name}": typed[f.name] for f in contract.fields})
     df = df.withColumn("_problems", F.filter(F.array(*problems), lambda x: x.isNotNull()))
-    return _reference_problems(spark, contract, df, references or {})
+    return reference_problems(spark, contract, df, references or {})
