@@ -24,9 +24,12 @@ def test_latest_version_agrees_with_history(spark, lake):
     spark.sql(f"OPTIMIZE delta.`{path}`")
     spark.sql(f"RESTORE TABLE delta.`{path}` TO VERSION AS OF 3")
     assert latest_version(spark, path) == 13 == _history_version(spark, path)
+    assert latest_version(spark, f"file:{path}") == 13  # a location as the catalog shows it
 
 
 def test_latest_version_of_a_folder_without_commits_names_it(spark, lake, tmp_path):
     (tmp_path / "empty" / "_delta_log").mkdir(parents=True)
     with pytest.raises(LookupError, match="empty: not a Delta table"):
         latest_version(spark, str(tmp_path / "empty"))
+    with pytest.raises(LookupError, match=r"nothing: not a Delta table \(no _delta_log\)"):
+        latest_version(spark, str(tmp_path / "nothing"))
