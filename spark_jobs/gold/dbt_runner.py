@@ -45,9 +45,20 @@ PROFILES_DIR = PROJECT_DIR
 # The Spark session setting that carries the run date to dbt (macros/run_date.sql).
 RUN_DATE_SETTING = "lakehouse.run_date"
 
-# Commands that write no table: after them the catalog needs no new names (registering the
-# lake again costs 0.2-0.7 s; the report task runs two of them).
-_READ_ONLY = {"compile", "debug", "docs", "list", "ls", "parse", "show", "source", "test"}
+# Commands (as `_command` finds them: `docs generate` is `generate`) that write no table:
+# after them the catalog needs no new names (the report task runs two of them).
+_READ_ONLY = {
+    "compile",
+    "debug",
+    "freshness",
+    "generate",
+    "list",
+    "ls",
+    "parse",
+    "serve",
+    "show",
+    "test",
+}
 
 # Node statuses that make a run fail (dbt's NodeStatus values).
 _FAILED = {"error", "fail", "runtime error", "partial success"}
@@ -92,11 +103,6 @@ def _command(args: list[str]):
             continue
         break
     return None if cmd is cli or isinstance(cmd, click.Group) else cmd
-
-
-def _command_name(args: list[str]) -> str | None:
-    """The dbt command of `args` (its first word that is not an option), e.g. `docs`."""
-    return next((a for a in args if not a.startswith("-")), None)
 
 
 def _split_vars(args: list[str]) -> tuple[list[str], dict[str, Any]]:
@@ -215,8 +221,9 @@ def run_dbt(
     log.info("dbt %s (run date %s)", " ".join(argv), run_date or "none")
     with run_date_setting(spark, run_date):
         res = dbtRunner().invoke(argv)
-    if _command_name(args) not in _READ_ONLY:  # also after a failure: some marts may be rebuilt
-        register_lake_tables(spark, settings)
+    command = _command(list(args))
+    if command is None or command.name not in _READ_ONLY:  # also after a failure
+        register_lake_tables(spark, settings)  # some marts may be rebuilt
     if not res.success:
         raise DbtFailed(list(args), _failures(res.result), res.exception)
     return res

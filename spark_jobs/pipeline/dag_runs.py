@@ -88,12 +88,11 @@ def _task_states(dag_id: str, run_id: str) -> dict[str, str]:
     return {task_id: str(getattr(state, "value", state)) for task_id, state in rows}
 
 
-def run_dag(dag, run_date: str, synced: bool = True) -> dict[str, str]:
+def run_dag(dag, run_date: str) -> dict[str, str]:
     """One DagRun of `dag` for `run_date` (YYYY-MM-DD); its task states, or DagRunFailed.
-    `synced`: the DAG folder is already in the metadata database (`_parse_dags`), so
-    `DAG.test` need not walk and sync it again."""
+    `dag` comes from `_parse_dags`, which has synced the DAG folder to the database."""
     logical = datetime.fromisoformat(run_date).replace(tzinfo=UTC)
-    with _synced_once() if synced else contextlib.nullcontext():
+    with _synced_once():
         run = dag.test(logical_date=logical)
     states = _task_states(dag.dag_id, run.run_id)
     bad = {t: s for t, s in states.items() if s in BAD_TASK_STATES}
