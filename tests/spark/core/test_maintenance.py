@@ -34,7 +34,20 @@ def test_optimize_then_vacuum_with_and_without_retention(spark, lake):
 
     # The default retention (720 h): the compacted-away files are minutes old, so they stay,
     # and time travel to the version before OPTIMIZE still reads them.
+    sc = spark.sparkContext
+    sc.setJobGroup("vacuum-listing", "vacuum with the default retention")
     kept = maintenance.vacuum_tables(spark, lake, maintenance.MaintenancePolicy())
+    sc.setJobGroup("", "")
+    tracker = sc.statusTracker()
+    tasks = [
+        tracker.getStageInfo(stage).numTasks
+        for job in tracker.getJobIdsForGroup("vacuum-listing")
+        for stage in tracker.getJobInfo(job).stageIds
+        if tracker.getStageInfo(stage) is not None
+    ]
+    # VACUUM's listing job runs one task per core, not Spark's default 10,000 (20-30 s idle).
+    assert tasks and max(tasks) <= max(sc.defaultParallelism, 4), tasks
+    assert spark.conf.get(maintenance.LISTING_PARALLELISM, None) is None  # unset again
     assert kept["retention_hours"] == 720
     assert kept["tables"]["silver.small"] == {
         "files_before": 5, "files_removed": 0, "bytes_removed": 0,
