@@ -371,7 +371,11 @@ def build_and_publish(
     _write_json(marker, {"run_date": run_date, "versions": before})
     try:
         run_dbt(
-            build_args(select, [*missing, *held], keep_as_of),
+            # No manifest.json or run_results.json: dbt writes the manifest twice per call
+            # (0.5-1 s a gold part on the province), each part would overwrite the previous
+            # part's files, and a failure is raised with dbt's messages. The report task's
+            # `docs generate` writes the manifest and the catalog of the day.
+            [*build_args(select, [*missing, *held], keep_as_of), "--no-write-json"],
             settings,
             vars={**gold_vars(run_date, [*missing, *held]), **(vars or {})},
         )
