@@ -38,6 +38,8 @@ class Settings:
     minio_region: str = "us-east-1"
     masking_key: str = field(default="", repr=False)
     contract_dir: Path = REPO_ROOT / "schemas"
+    # dbt's stored parse, shared by every lake of this checkout (spark_jobs/gold/parse_cache.py)
+    dbt_parse_cache: Path = REPO_ROOT / ".cache" / "dbt-parse"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -66,6 +68,9 @@ class Settings:
             # Development default in local mode only (see README, "Run modes").
             masking_key=masking_key or DEVELOPMENT_MASKING_KEY,
             contract_dir=Path(_env("LAKEHOUSE_CONTRACT_DIR", str(REPO_ROOT / "schemas"))),
+            dbt_parse_cache=Path(
+                _env("LAKEHOUSE_DBT_PARSE_CACHE", str(REPO_ROOT / ".cache" / "dbt-parse"))
+            ),
         )
 
     # --- where things live -------------------------------------------------------------------

@@ -8,17 +8,20 @@ the in-memory catalog, the lake's tables registered by name). Hence the programm
     run_dbt(["build"], settings, vars={"run_date": "2024-06-28"})   # from Python
     python -m spark_jobs.gold.dbt_runner build --vars '{run_date: 2024-06-28}'   # from a shell
 
-dbt vars are passed with `--vars`, never through os.environ: `lake_root` always comes from
-`settings`, and the caller's vars (the `vars` argument, or a `--vars` in `args`) are merged
-with it. The run date is the exception: given as the var `run_date` like the others, it reaches
-dbt as the session setting `lakehouse.run_date` (macros/run_date.sql reads it when a model is
-compiled), set for the one invocation. dbt re-parses the whole project whenever its vars differ
-from the last parse's (8 s for this project); with the date out of them, the vars stay the same
-day after day and every day's first dbt call re-uses the stored parse.
+dbt vars are passed with `--vars`, never through os.environ: the caller's vars (the `vars`
+argument, or a `--vars` in `args`) are merged. Two values reach dbt as Spark session settings
+instead, set for the one invocation: the lake root (`lakehouse.lake_root`, always from
+`settings`; macros/lake_location.sql adds it to a table's location when the table is created)
+and the run date (given as the var `run_date` like the others; `lakehouse.run_date`, read by
+macros/run_date.sql when a model is compiled). dbt re-parses the whole project whenever its
+vars differ from the last parse's (7-8 s for this project); with neither in them, the vars
+stay the same from one day and one lake to the next, so a stored parse is re-used day after
+day, and a new lake starts from the parse another lake stored (`parse_cache`).
 
 dbt writes its artifacts and logs under `<Settings.home>/dbt/` (target/, logs/), never into
-the repository. The marts are written to `<lake_root>/gold/<model>` (dbt_project.yml,
-`+location_root`), where `register_lake_tables` finds them in every later process.
+the repository. The marts are written to `<lake_root>/gold/<model>` (dbt_project.yml's
+`+location_root: gold` under the lake root, macros/lake_location.sql), where
+`register_lake_tables` finds them in every later process.
 """
 
 from __future__ import annotations
@@ -36,14 +39,17 @@ import yaml
 from spark_jobs.core.catalog import register_lake_tables
 from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import REPO_ROOT, Settings
+from spark_jobs.gold.parse_cache import shared_parse
 
 log = logging.getLogger(__name__)
 
 PROJECT_DIR = REPO_ROOT / "dbt_project"
 PROFILES_DIR = PROJECT_DIR
 
-# The Spark session setting that carries the run date to dbt (macros/run_date.sql).
+# The Spark session settings that carry the run date (macros/run_date.sql) and the lake root
+# (macros/lake_location.sql) to dbt.
 RUN_DATE_SETTING = "lakehouse.run_date"
+LAKE_ROOT_SETTING = "lakehouse.lake_root"
 
 # Commands (as `_command` finds them: `docs generate` is `generate`) that write no table:
 # after them the catalog needs no new names (the report task runs two of them).
@@ -138,40 +144,41 @@ def run_date_of(args: list[str], vars: Mapping[str, Any] | None = None) -> str |
 
 
 @contextlib.contextmanager
-def run_date_setting(spark, run_date: str | None) -> Iterator[None]:
-    """The session setting macros/run_date.sql reads, for one dbt invocation (unset without a
-    run date, and afterwards, so no later call sees a date it was not given)."""
+def session_settings(spark, run_date: str | None, lake_root: str) -> Iterator[None]:
+    """The session settings the macros read, for one dbt invocation: the run date (unset
+    without one) and the lake root; both unset afterwards, so no later call sees a date or a
+    lake it was not given."""
     if run_date is None:
         spark.conf.unset(RUN_DATE_SETTING)
     else:
         spark.conf.set(RUN_DATE_SETTING, run_date)
+    spark.conf.set(LAKE_ROOT_SETTING, lake_root)
     try:
         yield
     finally:
         spark.conf.unset(RUN_DATE_SETTING)
+        spark.conf.unset(LAKE_ROOT_SETTING)
 
 
 def dbt_args(
     args: list[str], settings: Settings, vars: Mapping[str, Any] | None = None
 ) -> list[str]:
     """`args` plus the vars, project, profiles, target and log paths (where the command takes
-    them). Vars are `lake_root` from `settings`, any `--vars` in `args`, then `vars`."""
+    them). Vars are any `--vars` in `args`, then `vars`; neither the run date nor the lake
+    root is one (`session_settings`)."""
     cmd = _command(args)
     accepted = {p.name for p in cmd.params} if cmd is not None else set()
     args, merged = _merged_vars(args, vars)
     merged.pop("run_date", None)  # to the session (`run_date_of`), not into the parse
-    if merged.get("lake_root", settings.lake_root) != settings.lake_root:
+    if merged.pop("lake_root", settings.lake_root) != settings.lake_root:
         raise ValueError(
             f"lake_root comes from the settings ({settings.lake_root}), not from vars: "
             "set LAKEHOUSE_HOME / LAKEHOUSE_MODE instead"
         )
-    merged["lake_root"] = settings.lake_root
     extra: list[str] = []
     if "vars" in accepted:
-        # dbt_project.yml reads the lake root with var(): passed, never set in os.environ. dbt
-        # re-parses when a var changes, so one process may use several lakes (the tests do).
         extra += ["--vars", json.dumps(merged, sort_keys=True, default=str)]
-    elif set(merged) != {"lake_root"}:
+    elif merged:
         raise ValueError(f"dbt {' '.join(args)} takes no --vars, got {sorted(merged)}")
     for name, flag, value in (
         ("project_dir", "--project-dir", PROJECT_DIR),
@@ -182,6 +189,11 @@ def dbt_args(
         if name in accepted and flag not in args:
             extra += [flag, str(value)]
     return [*args, *extra]
+
+
+def _vars_json(argv: list[str]) -> str | None:
+    """The `--vars` JSON of `argv` as `dbt_args` made it (None: the command takes no vars)."""
+    return argv[argv.index("--vars") + 1] if "--vars" in argv else None
 
 
 def _failures(result) -> list[str]:
@@ -204,9 +216,10 @@ def run_dbt(
 ):
     """Run `dbt <args>` in-process on the lakehouse session; return the dbtRunnerResult.
 
-    `vars` are dbt vars merged with `lake_root` (e.g. `{"run_date": "2024-06-28"}`, which
-    `dbt build` needs for the models of the run date; it goes to dbt as the session setting
-    `lakehouse.run_date`, see the module docstring). Raises DbtFailed (listing the failing
+    `vars` are dbt vars (e.g. `{"run_date": "2024-06-28"}`, which `dbt build` needs for the
+    models of the run date; it goes to dbt as the session setting `lakehouse.run_date`, see
+    the module docstring). A new lake starts from the stored parse of the same vars
+    (`parse_cache`). Raises DbtFailed (listing the failing
     models/tests) when dbt does not succeed. Afterwards every lake table, the gold tables
     dbt wrote included, is registered by name in the session.
     """
@@ -219,7 +232,10 @@ def run_dbt(
     argv = dbt_args(list(args), settings, vars)
     run_date = run_date_of(list(args), vars)
     log.info("dbt %s (run date %s)", " ".join(argv), run_date or "none")
-    with run_date_setting(spark, run_date):
+    with (
+        session_settings(spark, run_date, settings.lake_root),
+        shared_parse(settings.dbt_parse_cache, dbt_target_path(settings), _vars_json(argv)),
+    ):
         res = dbtRunner().invoke(argv)
     command = _command(list(args))
     if command is None or command.name not in _READ_ONLY:  # also after a failure

@@ -22,6 +22,7 @@ from spark_jobs.core.catalog import register_lake_tables
 from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
 from spark_jobs.gold.dbt_runner import (
+    LAKE_ROOT_SETTING,
     PROJECT_DIR,
     RUN_DATE_SETTING,
     DbtFailed,
@@ -240,14 +241,14 @@ def test_dbt_args_point_into_settings_home(tmp_path):
     assert opts["--log-path"] == str(tmp_path / "home" / "dbt" / "logs")
     assert Path(opts["--project-dir"], "dbt_project.yml").is_file()
     assert Path(opts["--profiles-dir"], "profiles.yml").is_file()
-    assert json.loads(opts["--vars"]) == {"lake_root": settings.lake_root}
+    assert json.loads(opts["--vars"]) == {}  # the lake root goes to the session
     # Subcommands of groups are found; options a command lacks are not passed; none twice.
     assert "--target-path" in dbt_args(["docs", "generate"], settings)
     assert "--target-path" not in dbt_args(["debug"], settings)
     assert dbt_args(["build", "--target-path", "x"], settings).count("--target-path") == 1
 
 
-def test_dbt_args_merge_vars_with_the_lake_root(tmp_path):
+def test_dbt_args_merge_vars_without_the_lake_root_or_the_run_date(tmp_path):
     settings = Settings(home=tmp_path / "home")
 
     def passed(args):
@@ -255,18 +256,18 @@ def test_dbt_args_merge_vars_with_the_lake_root(tmp_path):
         return json.loads(args[args.index("--vars") + 1])
 
     lake = settings.lake_root
-    # The run date is not a dbt var (it goes to the session, `run_date_setting`): dbt's vars,
-    # and with them its stored parse, stay the same from one day to the next.
-    assert passed(dbt_args(["build"], settings, vars={"run_date": "2024-06-28"})) == {
-        "lake_root": lake}  # fmt: skip
-    assert passed(dbt_args(["build"], settings, vars={"run_date": "2024-06-29"})) == {
-        "lake_root": lake}  # fmt: skip
+    # Neither the run date nor the lake root is a dbt var (both go to the session,
+    # `session_settings`): dbt's vars, and with them its stored parse, stay the same from one
+    # day and one lake to the next.
+    assert passed(dbt_args(["build"], settings, vars={"run_date": "2024-06-28"})) == {}
+    assert passed(dbt_args(["build"], settings, vars={"run_date": "2024-06-29"})) == {}
+    assert passed(dbt_args(["build"], settings, vars={"lake_root": lake})) == {}
     assert run_date_of(["build"], {"run_date": "2024-06-28"}) == "2024-06-28"
     assert run_date_of(["build"]) is None
     # --vars typed in a shell (YAML, an unquoted date) is merged too, as a string; the
     # `vars` argument wins over it.
     shell = ["build", "--vars", "{run_date: 2024-06-28, x: 1}"]
-    assert passed(dbt_args(shell, settings)) == {"lake_root": lake, "x": 1}
+    assert passed(dbt_args(shell, settings)) == {"x": 1}
     assert run_date_of(shell) == "2024-06-28"
     assert run_date_of(shell, {"run_date": "2024-07-01"}) == "2024-07-01"
     assert passed(dbt_args(shell, settings, vars={"x": 2}))["x"] == 2
@@ -493,6 +494,26 @@ def test_the_next_run_date_reuses_the_stored_parse(spark, built):
     assert "Unable to do partial parsing" not in tail and "full parse" not in tail, tail[:2000]
     assert coverage(spark, settings, D2) == COVERAGE_D2  # the new date reached the model
     assert spark.conf.get(RUN_DATE_SETTING, None) is None  # set for the invocation only
+
+
+def test_a_new_lake_starts_from_the_parse_another_lake_stored(
+    spark, built, base_settings, tmp_path
+):
+    """The lake root reaches dbt as a session setting too, so the stored parse holds nothing
+    lake-specific: a new lake's first build starts from the parse `built` stored in the shared
+    cache (no full parse), and writes its gold into its own lake, not into `built`'s."""
+    settings, _ = built
+    other = dataclasses.replace(base_settings, home=tmp_path / "other")
+    write_silver(spark, other)
+    before = sorted(map(tuple, gold(spark, settings, "coverage_rate").collect()))
+    build(other, D)
+    log = (dbt_log_path(other) / "dbt.log").read_text("utf-8")
+    assert "Unable to do partial parsing" not in log and "full parse" not in log, log[:2000]
+    assert (dbt_target_path(other) / "partial_parse.vars").is_file()
+    assert coverage(spark, other, D) == COVERAGE_D
+    assert Path(other.table_path("gold", "coverage_rate"), "_delta_log").is_dir()
+    assert sorted(map(tuple, gold(spark, settings, "coverage_rate").collect())) == before
+    assert spark.conf.get(LAKE_ROOT_SETTING, None) is None  # set for the invocation only
 
 
 def test_coverage_keeps_history_and_a_rerun_replaces_its_date(spark, built):
