@@ -71,10 +71,47 @@ def pytest_collection_modifyitems(config, items):
         if tier in QUICK and item.get_closest_marker("slow") is None:
             item.add_marker("quick")
     items.sort(key=lambda item: LONGEST_FIRST.index(_tier(item)))  # stable: files stay whole
+    for name, paths in SHARED_FIXTURE_FILES.items():
+        users = {
+            Path(str(item.path)).resolve().relative_to(HERE.parent).as_posix()
+            for item in items
+            if name in getattr(item, "fixturenames", ())
+        }
+        if not users <= set(paths):
+            raise pytest.UsageError(
+                f"{sorted(users - set(paths))} use the session fixture {name!r}: add them to "
+                "SHARED_FIXTURE_FILES in tests/conftest.py, so one worker builds it once"
+            )
 
 
 def _tier(item) -> str:
     return Path(str(item.path)).resolve().relative_to(HERE).parts[0]
+
+
+# Test files that share an expensive session fixture go to the same worker, as one unit of
+# work: each worker would build the fixture for itself (the 18-source province's bronze and
+# silver, about 200 s under CI's load). pytest_collection_modifyitems checks this list.
+SHARED_FIXTURE_FILES = {
+    "province": (
+        "tests/spark/ingest/test_province_bronze.py",
+        "tests/spark/silver/test_province_silver.py",
+    ),
+}
+_SHARED_SCOPE = {path: name for name, paths in SHARED_FIXTURE_FILES.items() for path in paths}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` (infra/test.sh), with the files of SHARED_FIXTURE_FILES as one unit."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedFixtureFileScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return _SHARED_SCOPE.get(scope, scope)
+
+    return SharedFixtureFileScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
