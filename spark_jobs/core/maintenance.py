@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from spark_jobs.core.catalog import lake_tables
+from spark_jobs.core.session import session_conf
 from spark_jobs.core.settings import Settings
 
 DELTA_SAFETY_HOURS = 168  # Delta's default delta.deletedFileRetentionDuration (7 days)
@@ -131,17 +132,14 @@ def vacuum_tables(
     policy = policy or MaintenancePolicy.from_env()
     policy.check()
     hours = policy.vacuum_retention_hours
-    conf = "spark.databricks.delta.retentionDurationCheck.enabled"
-    previous = spark.conf.get(conf, "true")
-    previous_listing = spark.conf.get(LISTING_PARALLELISM, None)
+    # VACUUM lists the table's folder in a Spark job of LISTING_PARALLELISM tasks (Spark's
+    # default: 10,000). On 2 cores that job alone took 20-30 s for a table of five files; one
+    # task per core: 2-3 s. A cluster gets its own core count.
+    conf = {LISTING_PARALLELISM: str(spark.sparkContext.defaultParallelism)}
+    if hours < DELTA_SAFETY_HOURS:  # explicitly allowed (policy.check)
+        conf["spark.databricks.delta.retentionDurationCheck.enabled"] = "false"
     out = {}
-    try:
-        if hours < DELTA_SAFETY_HOURS:  # explicitly allowed (policy.check)
-            spark.conf.set(conf, "false")
-        # VACUUM lists the table's folder in a Spark job of this many tasks (Spark's default:
-        # 10,000). On 2 cores that job alone took 20-30 s for a table of five files; one
-        # task per core: 2-3 s. A cluster gets its own core count.
-        spark.conf.set(LISTING_PARALLELISM, str(spark.sparkContext.defaultParallelism))
+    with session_conf(spark, conf):
         for layer, table, path in _tables(settings, only):
             files_before, bytes_before = _data_files(spark, path)
             spark.sql(f"VACUUM delta.`{path}` RETAIN {hours} HOURS")
@@ -151,12 +149,6 @@ def vacuum_tables(
                 "files_removed": files_before - files_after,
                 "bytes_removed": bytes_before - bytes_after,
             }
-    finally:
-        spark.conf.set(conf, previous)
-        if previous_listing is None:
-            spark.conf.unset(LISTING_PARALLELISM)
-        else:
-            spark.conf.set(LISTING_PARALLELISM, previous_listing)
     return {
         "retention_hours": hours,
         "tables": out,

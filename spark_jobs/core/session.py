@@ -12,8 +12,10 @@ s3a://; `infra/spark-sql` passes them in a private properties file.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+from collections.abc import Iterator, Mapping
 
 from spark_jobs.core.catalog import register_lake_tables, registration_sql
 from spark_jobs.core.settings import Settings
@@ -139,6 +141,26 @@ def get_spark(settings: Settings | None = None, register: bool = True):
     if register:
         register_lake_tables(spark, settings)
     return spark
+
+
+@contextlib.contextmanager
+def session_conf(spark, values: Mapping[str, str | None]) -> Iterator[None]:
+    """Runtime SQL settings for the duration of a block (None: unset), then each put back as
+    it was before (unset if it was unset), also when the block fails."""
+    before = {key: spark.conf.get(key, None) for key in values}
+    try:
+        for key, value in values.items():
+            if value is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, value)
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, value)
 
 
 def main(argv: list[str]) -> int:

@@ -18,9 +18,7 @@ written, so a crash half-way is repaired by the next run.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Iterator
 from datetime import date
 
 from pyspark.sql import Column, DataFrame, Window
@@ -32,6 +30,7 @@ from spark_jobs.contracts import Contract, get_contract
 from spark_jobs.core import ops
 from spark_jobs.core.catalog import register_table
 from spark_jobs.core.delta import add_missing_columns, latest_version
+from spark_jobs.core.session import session_conf
 from spark_jobs.core.settings import Settings
 from spark_jobs.silver import release
 from spark_jobs.silver.commits import Commits
@@ -254,20 +253,13 @@ def _record(contract: Contract, pending: list[dict], counts, commits: Commits, e
     return total
 
 
-@contextlib.contextmanager
-def _without_whole_stage_codegen(spark) -> Iterator[None]:
+def _without_whole_stage_codegen(spark):
     """Validation is one wide projection (every field's findings in one array). Inside
     whole-stage codegen Spark cannot split it into methods: the generated `processNext()`
     passes the JVM's 64 KB method limit, Janino fails after seconds of work and Spark falls
     back anyway. Compiled as plain (split) projections a source builds 3-7x faster
     (enforcement_officers 75 s -> 11 s, supervised_entities 31 s -> 8 s on the province)."""
-    key = "spark.sql.codegen.wholeStage"
-    before = spark.conf.get(key)
-    spark.conf.set(key, "false")
-    try:
-        yield
-    finally:
-        spark.conf.set(key, before)
+    return session_conf(spark, {"spark.sql.codegen.wholeStage": "false"})
 
 
 def build(
