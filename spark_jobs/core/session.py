@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator, Mapping
 
 from spark_jobs.core.catalog import register_lake_tables, registration_sql
+from spark_jobs.core.class_archive import java_options
 from spark_jobs.core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,12 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         "spark.sql.legacy.javaCharsets": "true",
         "spark.databricks.delta.schema.autoMerge.enabled": "false",
         "spark.databricks.delta.retentionDurationCheck.enabled": "true",
-        "spark.driver.extraJavaOptions": "-Dderby.system.home=" + str(settings.spark_local_dir),
+        # The class-data-sharing archive, when setup made it: the JVM starts ~3 s sooner.
+        "spark.driver.extraJavaOptions": " ".join(
+            o
+            for o in (f"-Dderby.system.home={settings.spark_local_dir}", java_options(settings))
+            if o
+        ),
     }
     if settings.mode == "minio":
         conf.update(s3a_conf(settings))
@@ -149,18 +155,18 @@ def session_conf(spark, values: Mapping[str, str | None]) -> Iterator[None]:
     it was before (unset if it was unset), also when the block fails."""
     before = {key: spark.conf.get(key, None) for key in values}
     try:
-        for key, value in values.items():
-            if value is None:
-                spark.conf.unset(key)
-            else:
-                spark.conf.set(key, value)
+        _put(spark, values)
         yield
     finally:
-        for key, value in before.items():
-            if value is None:
-                spark.conf.unset(key)
-            else:
-                spark.conf.set(key, value)
+        _put(spark, before)
+
+
+def _put(spark, values: Mapping[str, str | None]) -> None:
+    for key, value in values.items():
+        if value is None:
+            spark.conf.unset(key)
+        else:
+            spark.conf.set(key, value)
 
 
 def main(argv: list[str]) -> int:

@@ -40,6 +40,8 @@ class Settings:
     contract_dir: Path = REPO_ROOT / "schemas"
     # dbt's stored parse, shared by every lake of this checkout (spark_jobs/gold/parse_cache.py)
     dbt_parse_cache: Path = REPO_ROOT / ".cache" / "dbt-parse"
+    # the Spark JVM's class-data-sharing archive (spark_jobs/core/class_archive.py)
+    jvm_cache: Path = REPO_ROOT / ".cache" / "jvm"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -71,6 +73,7 @@ class Settings:
             dbt_parse_cache=Path(
                 _env("LAKEHOUSE_DBT_PARSE_CACHE", str(REPO_ROOT / ".cache" / "dbt-parse"))
             ),
+            jvm_cache=Path(_env("LAKEHOUSE_JVM_CACHE", str(REPO_ROOT / ".cache" / "jvm"))),
         )
 
     # --- where things live -------------------------------------------------------------------
