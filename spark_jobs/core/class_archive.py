@@ -5,7 +5,7 @@ parsing and verifying the same tens of thousands of classes of Spark, Delta, Sca
 from their jars. HotSpot's class-data sharing (CDS) maps them from an archive instead: a JVM
 started with `-XX:ArchiveClassesAtExit=<file>` writes the classes it loaded into that file when
 it exits, and one started with `-XX:SharedArchiveFile=<file>` maps them (JDK 13 and later).
-Measured: `get_spark` 6.5-7.1 s -> 3.4-3.8 s; the first Delta write of a process 7.2-7.7 s ->
+Measured: `get_spark` 6.5-7.4 s -> 2.9-3.9 s; the first Delta write of a process 7.2-7.7 s ->
 5.5-5.7 s. Every Spark process pays its start once: each Airflow task run by a scheduler
 (34 a province day), each CLI command, each test process.
 

@@ -5,11 +5,11 @@ project's files, the profile and the vars are those it was made with (dbt checks
 and parses again when one differs). The target folder is per lake (`<home>/dbt/target`), so
 every new lake (each test lake, each benchmark run, a new deployment) paid a full parse:
 `dbt parse` on a new lake took 5.8 s in a new process, 2.1 s in one that had run dbt before
-(3.6 s and 0.5 s from the stored copy). The parse holds nothing lake-specific: the lake root and the run date reach
-dbt as session settings (`dbt_runner`). So `shared_parse` keeps a copy per set of vars in
-`Settings.dbt_parse_cache` (`.cache/dbt-parse/` in the checkout, git-ignored): it puts the copy
-into a lake's target when the lake's own parse is missing or was made with other vars, and
-stores the lake's parse back whenever dbt wrote a new one. Files are written under a temporary
+(3.6 s and 0.5 s from the stored copy). The parse holds nothing lake-specific: the lake root
+and the run date reach dbt as session settings (`dbt_runner`). So `shared_parse` keeps a
+copy per set of vars in `Settings.dbt_parse_cache` (`.cache/dbt-parse/` in the checkout,
+git-ignored): it puts the copy into a lake's target when the lake's own parse is missing or
+was made with other vars, and stores the lake's parse back whenever dbt wrote a new one. Files are written under a temporary
 name and renamed, so no process reads half of one; a stale copy costs dbt a parse, never a
 wrong result.
 """
