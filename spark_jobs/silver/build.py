@@ -35,7 +35,8 @@ from spark_jobs.core.settings import Settings
 from spark_jobs.silver import release
 from spark_jobs.silver.commits import Commits
 from spark_jobs.silver.quarantine import QUARANTINE_SCHEMA, quarantine_rows
-from spark_jobs.silver.rules import validate
+from spark_jobs.silver.references import reference_problems
+from spark_jobs.silver.rules import field_problems, reads_rows_again, validate
 
 __all__ = [
     "LINEAGE",
@@ -356,7 +357,11 @@ def _build(
     if held:
         rows = rows.unionByName(release.held_bronze(spark, contract, held))
     references = reference_tables(spark, settings, contract)
-    classified = classify(contract, validate(spark, contract, rows, references)).cache()
+    checked = field_problems(contract, rows)
+    if reads_rows_again(contract):  # computed once, not once per read (1 M actions: -? s)
+        checked = checked.persist()
+    validated = reference_problems(spark, contract, checked, references)
+    classified = classify(contract, validated).cache()
     try:
         new = classified.where(F.col("_batch_id").isin(batch_ids or [""]))
         counts = _file_counts(new)  # first: a reconciliation error writes nothing
@@ -380,6 +385,7 @@ def _build(
         commits.released(contract, released, date.today())
     finally:
         classified.unpersist()
+        checked.unpersist()  # a no-op when it was not persisted
     extra = release.released_ops_rows(spark, settings, contract, released)
     total = _record(contract, pending, counts, commits, extra)
     total["released"] = len(released)

@@ -37,13 +37,17 @@ def no_value() -> Column:
     return F.lit(None).cast("string")
 
 
-def problem_values(f: Field, contract: Contract, df_columns: list[str]) -> tuple[Column, Column]:
-    """(as delivered, standardised where that differs) for a problem; both null for pii."""
+def problem_values(
+    f: Field, contract: Contract, df_columns: list[str], only: Column | None = None
+) -> tuple[Column, Column]:
+    """(as delivered, standardised where that differs) for a problem; both null for pii.
+    `only`: the rows that can have a problem on `f` (a free text is masked on those alone)."""
     if f.pii != "none":
         return no_value(), no_value()
     if f.free_text:  # shown, but with the personal data inside it masked
         names = [x.name for x in contract.fields if x.pii == "name"]
-        return mask_text_column(f"__delivered_{f.name}", *names), no_value()
+        text = F.col(f"__delivered_{f.name}")
+        return mask_text_column(text if only is None else F.when(only, text), *names), no_value()
     standard = F.col(f.name)
     delivered_col = f"__delivered_{f.name}"
     if delivered_col not in df_columns:

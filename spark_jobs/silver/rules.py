@@ -235,6 +235,22 @@ def validate(
     (field, value, standardised_value, reason, category, message, severity), empty for a
     good row). `references`: the silver tables the contract's fields reference, by table name
     (`build.reference_tables`); one missing has not been built yet."""
+    return reference_problems(spark, contract, field_problems(contract, bronze), references or {})
+
+
+def reads_rows_again(contract: Contract) -> bool:
+    """Whether `reference_problems` reads the validated rows more than once: a reference to
+    the contract's own table (this build's rows count) or on a list field (its items are
+    exploded and joined back). Each read computes the whole validation again, Python UDFs
+    included, unless the rows are persisted first (`build._build` does)."""
+    return any(
+        f.references and (f.references["table"] == contract.name or f.type == "list")
+        for f in contract.fields
+    )
+
+
+def field_problems(contract: Contract, bronze: DataFrame) -> DataFrame:
+    """`validate` without the references: every field's own findings."""
     delivered = {f"__delivered_{f.name}": F.col(f.name) for f in contract.fields}
     df = standardise(contract, bronze.withColumns(delivered))
     raw = {f.name: F.col(f.name) for f in contract.fields}
@@ -255,8 +271,14 @@ def validate(
     ]
     parsed = F.col("_parse_error").isNull()
     for f in contract.fields:
-        value, standardised = problem_values(f, contract, df.columns)
-        for x in field_findings(f, ctx):
+        findings = field_findings(f, ctx)
+        if not findings:
+            continue
+        # a free text's value is masked by a Python UDF, which Spark runs on every row it is
+        # given: it is given the text only where one of the field's findings holds
+        broken = reduce(lambda a, b: a | b, [x.broken for x in findings])
+        value, standardised = problem_values(f, contract, df.columns, only=parsed & broken)
+        for x in findings:
             problem = entry(
                 f.name,
                 value,
@@ -267,5 +289,4 @@ def validate(
             )
             problems.append(F.when(parsed & x.broken, problem))
     df = df.withColumns({f"__typed_{f.name}": typed[f.name] for f in contract.fields})
-    df = df.withColumn("_problems", F.filter(F.array(*problems), lambda x: x.isNotNull()))
-    return reference_problems(spark, contract, df, references or {})
+    return df.withColumn("_problems", F.filter(F.array(*problems), lambda x: x.isNotNull()))
