@@ -354,9 +354,13 @@ def _build(
     if not pending and not held:
         return dict(_NO_BATCHES)
     rows = spark.table(f"bronze.{contract.name}").where(F.col("_batch_id").isin(batch_ids))
+    references = reference_tables(spark, settings, contract)
+    if held:  # only those whose missing references have arrived (a few literal lookups)
+        held = release.may_pass(spark, contract, held, references, rows if pending else None)
+    if not pending and not held:
+        return dict(_NO_BATCHES)
     if held:
         rows = rows.unionByName(release.held_bronze(spark, contract, held))
-    references = reference_tables(spark, settings, contract)
     checked = field_problems(contract, rows)
     if reads_rows_again(contract):  # computed once, not once per read (1 M actions: -? s)
         checked = checked.persist()

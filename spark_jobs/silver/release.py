@@ -24,6 +24,7 @@ on a day when nothing they wait for arrived.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 
 from pyspark.sql import DataFrame
@@ -35,6 +36,7 @@ from spark_jobs.core.delta import latest_version
 from spark_jobs.core.settings import Settings
 from spark_jobs.silver.quarantine import QUARANTINE_SCHEMA
 from spark_jobs.silver.quarantine import table as quarantine_table
+from spark_jobs.silver.standardise import standardise
 
 REFERENCE_CATEGORIES = ("03", "04", "08")
 KEY = ["_source_file", "_row_number"]
@@ -62,21 +64,76 @@ def held_by_source(spark, settings: Settings, contracts: list[Contract]) -> dict
         .agg(
             F.expr(f"bool_and(category IN ({refs}) AND ({' OR '.join(per_source)}))").alias(
                 "only_references"
-            )
+            ),
+            # what the row waits for: the value as the reference compared it (standardised)
+            F.collect_list(
+                F.struct("field", F.coalesce("standardised_value", "value").alias("value"))
+            ).alias("waits"),
         )
         .where("only_references")
         .collect()
     )
     out: dict[str, list] = {}
     for r in rows:
-        out.setdefault(r.source, []).append((r._source_file, r._row_number, r._batch_id))
+        waits = tuple(sorted({(w.field, w.value) for w in r.waits}, key=str))
+        out.setdefault(r.source, []).append((r._source_file, r._row_number, r._batch_id, waits))
     return out
 
 
+def may_pass(
+    spark,
+    contract: Contract,
+    held: list,
+    tables: Mapping[str, DataFrame],
+    pending: DataFrame | None,
+) -> list:
+    """The held rows (`held_by_source`'s tuples) whose every missing reference value is now
+    somewhere it can be found: in the referenced silver table (`tables`), or, for a reference
+    to the source itself, also among the pending bronze rows (`pending`, standardised as
+    silver standardises them). Only those are validated again: the others cannot pass, and
+    reading them means reading their batches' bronze files, the first day's (the whole
+    history) on every later day. A value not known (personal data, a list field) counts as
+    found, and a reference's `where` is not applied here: the rows returned are a superset
+    of those that pass, and validation decides."""
+    fields = {f.name: f for f in contract.fields if f.references and f.type != "list"}
+    wanted: dict[str, set[str]] = {}
+    for h in held:
+        for name, value in h[3]:
+            if name in fields and value is not None:
+                wanted.setdefault(name, set()).add(value)
+    found: dict[str, set[str]] = {}
+    for name, values in wanted.items():
+        ref = fields[name].references or {}
+        target, literal = ref["field"], sorted(values)
+        present: set[str] = set()
+        table = tables.get(ref["table"])
+        if table is not None:
+            column = F.col(target).cast("string")  # a string column: Delta skips files on it
+            present |= _values(table.where(column.isin(literal)).select(column))
+        if ref["table"] == contract.name and pending is not None:
+            std = standardise(contract, pending.select(*(f.name for f in contract.fields)))
+            present |= _values(std.where(F.col(target).isin(literal)).select(target))
+        found[name] = present
+    return [
+        h
+        for h in held
+        if all(n not in fields or v is None or v in found.get(n, ()) for n, v in h[3])
+    ]
+
+
+def _values(df: DataFrame) -> set[str]:
+    return {str(r[0]) for r in df.distinct().collect()}
+
+
 def held_bronze(spark, contract: Contract, held: list) -> DataFrame:
-    """The bronze rows of the held rows (`held_by_source`'s tuples)."""
-    keys = spark.createDataFrame(held, "_source_file string, _row_number long, _batch_id string")
-    bronze = spark.table(f"bronze.{contract.name}")
+    """The bronze rows of the held rows (`held_by_source`'s tuples). Their batches are named
+    as literals first: Delta then reads only those batches' files (each file's `_batch_id`
+    statistics), where the join alone read every file of bronze."""
+    keys = spark.createDataFrame(
+        [h[:3] for h in held], "_source_file string, _row_number long, _batch_id string"
+    )
+    batches = sorted({h[2] for h in held})
+    bronze = spark.table(f"bronze.{contract.name}").where(F.col("_batch_id").isin(batches))
     return bronze.join(F.broadcast(keys), [*KEY, "_batch_id"], "left_semi")
 
 
@@ -174,6 +231,7 @@ __all__ = [
     "held_by_source",
     "load_checks",
     "mark_released",
+    "may_pass",
     "reference_versions",
     "released_ops_rows",
     "save_checks",

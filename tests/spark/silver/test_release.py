@@ -219,3 +219,30 @@ def test_a_penalty_waits_for_its_inspection_in_a_later_delivery_of_its_own_sourc
     assert (day1.rows_read, day1.rows_accepted, day1.rows_quarantined, day1.rows_released) == (
         3, 2, 0, 1,
     )  # fmt: skip
+
+
+def test_held_rows_are_read_again_only_when_what_they_wait_for_has_arrived(
+    spark, setup, monkeypatch
+):
+    """A changed referenced table alone does not re-read the held rows from bronze (their
+    batches' files, the whole first delivery on a real lake): only the rows whose missing
+    value is now in it (`release.may_pass`)."""
+    _, deliver, run = setup
+    from spark_jobs.silver import release
+
+    reread: list[list] = []
+    real = release.held_bronze
+    monkeypatch.setattr(
+        release, "held_bronze", lambda s, c, held: reread.append(held) or real(s, c, held)
+    )
+    deliver("entities", DAY1, "主体编号,主体名称\nE1,甲公司\n")
+    deliver("actions", DAY1, "行为编号,主体编号,行为日期\nA1,E7,2024-06-20\nA2,E8,2024-06-21\n")
+    assert run(DAY1)["actions"]["quarantined"] == 2
+    deliver("entities", DAY2, "主体编号,主体名称\nE9,丁公司\n")  # another entity
+    assert run(DAY2)["actions"]["released"] == 0
+    assert reread == []  # entities changed, but neither E7 nor E8 arrived
+    day3 = date(2024, 6, 29)
+    deliver("entities", day3, "主体编号,主体名称\nE8,戊公司\n")
+    assert run(day3)["actions"]["released"] == 1
+    assert [[(h[1], h[3]) for h in held] for held in reread] == [[(2, (("entity_id", "E8"),))]]
+    assert {r.action_id for r in spark.table("silver.actions").collect()} == {"A2"}
