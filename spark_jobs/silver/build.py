@@ -362,7 +362,7 @@ def _build(
     if held:
         rows = rows.unionByName(release.held_bronze(spark, contract, held))
     checked = field_problems(contract, rows)
-    if reads_rows_again(contract):  # computed once, not once per read (1 M actions: -? s)
+    if reads_rows_again(contract):  # computed once, not once per read (see reads_rows_again)
         checked = checked.persist()
     validated = reference_problems(spark, contract, checked, references)
     classified = classify(contract, validated).cache()

@@ -19,6 +19,13 @@ at the last check are kept per source in `<home>/silver_state/held_checks.json`
 between a referenced table's build and the re-check leaves the old versions and the next run
 re-checks. Without it every build re-validated every held row from bronze: about 6 s a source
 on a day when nothing they wait for arrived.
+
+Within a build, only the held rows whose missing values have arrived are read again
+(`may_pass`: a literal lookup in the referenced table, and among the day's own rows for a
+reference to the source itself). The actions reference their own table, which changes every
+day, and their held rows sit in the first delivery's files: re-reading them all each day made
+silver grow with the lake's age (day 31 at scale 100, together with `build._build` computing
+the validation once: silver 62-67 s -> 30-32 s).
 """
 
 from __future__ import annotations

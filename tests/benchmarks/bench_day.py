@@ -79,36 +79,33 @@ def delta_commits(lake_root: str) -> int:
     return total
 
 
-def pipeline_day(run_date: date, json_path: Path) -> None:
-    """Landing → export with our code, in this process (settings from the environment)."""
-    from spark_jobs.core.session import get_spark
-    from spark_jobs.core.settings import Settings
+class StageClock:
+    """Times the stages of a day and counts the Delta commits each one made."""
+
+    def __init__(self, lake_root: str) -> None:
+        self.lake_root = lake_root
+        self.seconds: dict[str, float] = {}
+        self.clock: dict[str, tuple[float, float]] = {}
+        self.commits: dict[str, int] = {}
+        self.results: dict = {}
+
+    def __call__(self, name: str, fn):
+        before = delta_commits(self.lake_root)
+        t0, w0 = time.perf_counter(), time.time()
+        self.results[name] = fn()
+        self.seconds[name] = time.perf_counter() - t0
+        self.clock[name] = (w0, time.time())
+        self.commits[name] = delta_commits(self.lake_root) - before
+        print(f"pipeline: {name} {self.seconds[name]:.1f} s", flush=True)
+        return self.results[name]
+
+
+def run_stages(timed: StageClock, settings, spark, day: str) -> None:
+    """One day after the session has started: the ingest DAGs' task for both sources, then
+    silver, the gate, gold and the export as `run_all` and the pipeline DAG run them."""
     from spark_jobs.ingest.task import ingest_source
     from spark_jobs.pipeline import tasks
 
-    settings = Settings.from_env()
-    day = run_date.isoformat()
-    seconds: dict[str, float] = {}
-    clock: dict[str, tuple[float, float]] = {}
-    commits: dict[str, int] = {}
-    results: dict = {}
-
-    def timed(name: str, fn):
-        before = delta_commits(settings.lake_root)
-        t0, w0 = time.perf_counter(), time.time()
-        results[name] = fn()
-        seconds[name] = time.perf_counter() - t0
-        clock[name] = (w0, time.time())
-        commits[name] = delta_commits(settings.lake_root) - before
-        print(f"pipeline: {name} {seconds[name]:.1f} s", flush=True)
-
-    spark = None
-
-    def start():
-        nonlocal spark
-        spark = get_spark(settings)
-
-    timed("spark start", start)
     timed(
         "ingest",
         lambda: {s: ingest_source(s, day, settings=settings, spark=spark) for s in SOURCES},
@@ -117,7 +114,11 @@ def pipeline_day(run_date: date, json_path: Path) -> None:
     timed("quality gate", lambda: tasks.quality_gate(day))
     timed("gold", lambda: tasks.build_gold(day))
     timed("export", lambda: tasks.export_national(day))
-    assert spark is not None
+
+
+def day_figures(timed: StageClock, spark, day: str) -> dict:
+    """What the parent prints for one day: seconds, commits and rows per stage, counts."""
+    results = timed.results
     silver_rows = {s: spark.table(f"silver.{s}").count() for s in SOURCES}
     quarantined = {s: results["silver"][s]["quarantined"] for s in SOURCES}
     exported = sum(
@@ -132,11 +133,11 @@ def pipeline_day(run_date: date, json_path: Path) -> None:
         "gold": sum(silver_rows.values()),
         "export": exported,
     }
-    out = {
+    return {
         "run_date": day,
-        "seconds": seconds,
-        "clock": clock,
-        "commits": commits,
+        "seconds": timed.seconds,
+        "clock": timed.clock,
+        "commits": timed.commits,
         "rows": rows,
         "actions_read": ingested["supervision_actions"],
         "actions_accepted": silver_rows["supervision_actions"],
@@ -144,6 +145,18 @@ def pipeline_day(run_date: date, json_path: Path) -> None:
         "rows_quarantined": quarantined,
         "export": results["export"]["records"],
     }
+
+
+def pipeline_day(run_date: date, json_path: Path) -> None:
+    """Landing → export with our code, in this process (settings from the environment)."""
+    from spark_jobs.core.session import get_spark
+    from spark_jobs.core.settings import Settings
+
+    settings = Settings.from_env()
+    timed = StageClock(settings.lake_root)
+    spark = timed("spark start", lambda: get_spark(settings))
+    run_stages(timed, settings, spark, run_date.isoformat())
+    out = day_figures(timed, spark, run_date.isoformat())
     json_path.write_text(json.dumps(out, ensure_ascii=False, indent=2, default=str))
     spark.stop()
 
