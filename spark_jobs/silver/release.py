@@ -99,9 +99,10 @@ def may_pass(
     to the source itself, also among the pending bronze rows (`pending`, standardised as
     silver standardises them). Only those are validated again: the others cannot pass, and
     reading them means reading their batches' bronze files, the first day's (the whole
-    history) on every later day. A value not known (personal data, a list field) counts as
-    found, and a reference's `where` is not applied here: the rows returned are a superset
-    of those that pass, and validation decides."""
+    history) on every later day. A value not known (personal data, a list field), or one
+    that a referenced column of another type would compare typed, counts as found, and a
+    reference's `where` is not applied here: the rows returned are a superset of those that
+    pass, and validation decides."""
     fields = {f.name: f for f in contract.fields if f.references and f.type != "list"}
     wanted: dict[str, set[str]] = {}
     for h in held:
@@ -114,9 +115,10 @@ def may_pass(
         target, literal = ref["field"], sorted(values)
         present: set[str] = set()
         table = tables.get(ref["table"])
-        if table is not None:
-            column = F.col(target).cast("string")  # a string column: Delta skips files on it
-            present |= _values(table.where(column.isin(literal)).select(column))
+        if table is not None and dict(table.dtypes).get(target) != "string":
+            present |= values  # the join compares it typed ("0123" = 123): counted as found
+        elif table is not None:  # a literal IN on the column: Delta skips files on it
+            present |= _values(table.where(F.col(target).isin(literal)).select(target))
         if ref["table"] == contract.name and pending is not None:
             std = standardise(contract, pending.select(*(f.name for f in contract.fields)))
             present |= _values(std.where(F.col(target).isin(literal)).select(target))

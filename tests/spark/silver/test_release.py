@@ -246,3 +246,42 @@ def test_held_rows_are_read_again_only_when_what_they_wait_for_has_arrived(
     assert run(day3)["actions"]["released"] == 1
     assert [[(h[1], h[3]) for h in held] for held in reread] == [[(2, (("entity_id", "E8"),))]]
     assert {r.action_id for r in spark.table("silver.actions").collect()} == {"A2"}
+
+
+def test_a_row_waiting_on_a_typed_reference_is_read_again(spark, lake, tmp_path):
+    """A reference to an integer column compares typed ("0042" finds 42), so `may_pass` does
+    not look such a value up as text: the held row is read again and released."""
+    contracts = tmp_path / "contracts"
+    contracts.mkdir()
+    (contracts / "units.yaml").write_text(
+        'name: units\nversion: "1"\nformat: csv\nencoding: utf-8\nnatural_key: [unit_no]\n'
+        "fields:\n  - {name: unit_no, header: 单位编号, type: integer, required: true}\n",
+        "utf-8",
+    )
+    (contracts / "visits.yaml").write_text(
+        'name: visits\nversion: "1"\nformat: csv\nencoding: utf-8\nnatural_key: [visit_id]\n'
+        "fields:\n  - {name: visit_id, header: 编号, type: string, required: true}\n"
+        "  - name: unit_no\n    header: 单位编号\n    type: string\n    required: true\n"
+        "    references: {table: units, field: unit_no}\n",
+        "utf-8",
+    )
+    settings = dataclasses.replace(lake, contract_dir=contracts)
+    storage = Storage.for_settings(settings)
+
+    def deliver(day: date, source: str, text: str) -> None:
+        storage.write_bytes(f"landing/{source}/{day}/{source}_{day}.csv", text.encode("utf-8"))
+
+    def run(day: date) -> dict:
+        out = {}
+        for name in ("units", "visits"):
+            c = load_contract(contracts / f"{name}.yaml")
+            bronze.ingest(spark, settings, c, day)
+            out[name] = silver.build(spark, settings, c)
+        return out
+
+    deliver(DAY1, "units", "单位编号\n7\n")
+    deliver(DAY1, "visits", "编号,单位编号\nV1,0042\n")
+    assert run(DAY1)["visits"]["quarantined"] == 1
+    deliver(DAY2, "units", "单位编号\n42\n")
+    assert run(DAY2)["visits"]["released"] == 1
+    assert [r.visit_id for r in spark.table("silver.visits").collect()] == ["V1"]
