@@ -42,13 +42,15 @@ fields:
 DAY1, DAY2 = date(2024, 6, 27), date(2024, 6, 28)
 
 
-@pytest.fixture
-def setup(spark, lake, tmp_path):
-    contracts = tmp_path / "contracts"
-    contracts.mkdir()
-    (contracts / "entities.yaml").write_text(ENTITIES, "utf-8")
-    (contracts / "actions.yaml").write_text(ACTIONS, "utf-8")
-    settings = dataclasses.replace(lake, contract_dir=contracts)
+def small_lake(spark, lake, tmp_path, contracts: dict[str, str]):
+    """A lake with the given contracts (name → YAML, built in that order): its settings, a
+    `deliver(source, day, text)` into the landing zone, and `run(day)`, bronze then silver of
+    every source."""
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    for name, text in contracts.items():
+        (folder / f"{name}.yaml").write_text(text, "utf-8")
+    settings = dataclasses.replace(lake, contract_dir=folder)
     storage = Storage.for_settings(settings)
 
     def deliver(source: str, day: date, text: str) -> None:
@@ -56,13 +58,18 @@ def setup(spark, lake, tmp_path):
 
     def run(day: date) -> dict:
         out = {}
-        for name in ("entities", "actions"):
-            c = load_contract(contracts / f"{name}.yaml")
+        for name in contracts:
+            c = load_contract(folder / f"{name}.yaml")
             bronze.ingest(spark, settings, c, day)
             out[name] = silver.build(spark, settings, c)
         return out
 
     return settings, deliver, run
+
+
+@pytest.fixture
+def setup(spark, lake, tmp_path):
+    return small_lake(spark, lake, tmp_path, {"entities": ENTITIES, "actions": ACTIONS})
 
 
 def test_a_row_waiting_for_its_entity_is_released_when_the_entity_arrives(spark, setup):
@@ -251,37 +258,20 @@ def test_held_rows_are_read_again_only_when_what_they_wait_for_has_arrived(
 def test_a_row_waiting_on_a_typed_reference_is_read_again(spark, lake, tmp_path):
     """A reference to an integer column compares typed ("0042" finds 42), so `may_pass` does
     not look such a value up as text: the held row is read again and released."""
-    contracts = tmp_path / "contracts"
-    contracts.mkdir()
-    (contracts / "units.yaml").write_text(
+    units = (
         'name: units\nversion: "1"\nformat: csv\nencoding: utf-8\nnatural_key: [unit_no]\n'
-        "fields:\n  - {name: unit_no, header: 单位编号, type: integer, required: true}\n",
-        "utf-8",
+        "fields:\n  - {name: unit_no, header: 单位编号, type: integer, required: true}\n"
     )
-    (contracts / "visits.yaml").write_text(
+    visits = (
         'name: visits\nversion: "1"\nformat: csv\nencoding: utf-8\nnatural_key: [visit_id]\n'
         "fields:\n  - {name: visit_id, header: 编号, type: string, required: true}\n"
         "  - name: unit_no\n    header: 单位编号\n    type: string\n    required: true\n"
-        "    references: {table: units, field: unit_no}\n",
-        "utf-8",
+        "    references: {table: units, field: unit_no}\n"
     )
-    settings = dataclasses.replace(lake, contract_dir=contracts)
-    storage = Storage.for_settings(settings)
-
-    def deliver(day: date, source: str, text: str) -> None:
-        storage.write_bytes(f"landing/{source}/{day}/{source}_{day}.csv", text.encode("utf-8"))
-
-    def run(day: date) -> dict:
-        out = {}
-        for name in ("units", "visits"):
-            c = load_contract(contracts / f"{name}.yaml")
-            bronze.ingest(spark, settings, c, day)
-            out[name] = silver.build(spark, settings, c)
-        return out
-
-    deliver(DAY1, "units", "单位编号\n7\n")
-    deliver(DAY1, "visits", "编号,单位编号\nV1,0042\n")
+    _, deliver, run = small_lake(spark, lake, tmp_path, {"units": units, "visits": visits})
+    deliver("units", DAY1, "单位编号\n7\n")
+    deliver("visits", DAY1, "编号,单位编号\nV1,0042\n")
     assert run(DAY1)["visits"]["quarantined"] == 1
-    deliver(DAY2, "units", "单位编号\n42\n")
+    deliver("units", DAY2, "单位编号\n42\n")
     assert run(DAY2)["visits"]["released"] == 1
     assert [r.visit_id for r in spark.table("silver.visits").collect()] == ["V1"]
