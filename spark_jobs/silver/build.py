@@ -351,12 +351,10 @@ def _build(
 ) -> dict:
     batch_ids = [b["batch_id"] for b in pending]
     held = [h for h in held if h[2] not in set(batch_ids)]  # those are validated anyway
-    if not pending and not held:
-        return dict(_NO_BATCHES)
     rows = spark.table(f"bronze.{contract.name}").where(F.col("_batch_id").isin(batch_ids))
     references = reference_tables(spark, settings, contract)
     if held:  # only those whose missing references have arrived (a few literal lookups)
-        held = release.may_pass(spark, contract, held, references, rows if pending else None)
+        held = release.may_pass(contract, held, references, rows if pending else None)
     if not pending and not held:
         return dict(_NO_BATCHES)
     if held:

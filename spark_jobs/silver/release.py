@@ -88,7 +88,6 @@ def held_by_source(spark, settings: Settings, contracts: list[Contract]) -> dict
 
 
 def may_pass(
-    spark,
     contract: Contract,
     held: list,
     tables: Mapping[str, DataFrame],

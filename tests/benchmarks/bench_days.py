@@ -42,6 +42,7 @@ from tests.benchmarks.bench_day import (
     run_child,
     run_stages,
 )
+from tests.benchmarks.bench_ingest import generate
 from tests.synthetic.run import DEFAULT_FAULT_RATE, DEFAULT_RUN_DATE
 
 STAGES = ("ingest", "silver", "quality gate", "gold", "export")
@@ -66,23 +67,6 @@ def worker(json_path: Path, days: list[str]) -> None:
     json_path.write_text(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
     assert spark is not None
     spark.stop()
-
-
-def generate(out: Path, scale: float, days: int, seed: int, reuse: bool) -> Path:
-    """The province with its later days, generated once per parameters (`--reuse`)."""
-    from tests.synthetic.profiles import generate as generate_profile
-
-    storage = out / "storage"
-    marker = out / "province.json"
-    params = {"scale": scale, "days": days, "seed": seed, "run_date": DEFAULT_RUN_DATE.isoformat()}
-    if not (reuse and marker.exists() and json.loads(marker.read_text()) == params):
-        shutil.rmtree(storage, ignore_errors=True)
-        generate_profile(
-            "province", storage, seed=seed, run_date=DEFAULT_RUN_DATE, scale=scale,
-            fault_rate=DEFAULT_FAULT_RATE, days=days,
-        )  # fmt: skip
-        marker.write_text(json.dumps(params))
-    return storage / "landing"
 
 
 def stage(delivery: Path, home: Path, days: list[str], catalog: bool = False) -> None:
@@ -145,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--days must be at least 2")
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    delivery = generate(out / "province", args.scale, args.days, args.seed, args.reuse)
+    generate(out / "province", args.scale, args.seed, DEFAULT_RUN_DATE, DEFAULT_FAULT_RATE,
+             args.reuse, days=args.days)  # fmt: skip
+    delivery = out / "province" / "storage" / "landing"
     days = sorted(d.name for d in (delivery / "supervision_actions").iterdir() if d.is_dir())
     *history, last = days
     stage(delivery, out / "lake-history", days)

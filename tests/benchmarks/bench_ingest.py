@@ -80,8 +80,16 @@ def instrument(timers: Timers) -> None:
 
 
 def generate(
-    out: Path, scale: float, seed: int, run_date: date, fault_rate: float, reuse: bool
+    out: Path,
+    scale: float,
+    seed: int,
+    run_date: date,
+    fault_rate: float,
+    reuse: bool,
+    days: int = 1,
 ) -> dict:
+    """The province under `<out>/storage/landing` (and `days` - 1 later days), generated
+    again only when `reuse` finds none made with the same parameters."""
     from tests.synthetic.profiles import generate as generate_profile
 
     storage = out / "storage"
@@ -91,6 +99,7 @@ def generate(
         "seed": seed,
         "run_date": run_date.isoformat(),
         "fault_rate": fault_rate,
+        **({"days": days} if days != 1 else {}),
     }
     if reuse and marker.exists() and json.loads(marker.read_text())["params"] == params:
         info = json.loads(marker.read_text())
@@ -101,7 +110,13 @@ def generate(
         return info
     shutil.rmtree(storage / "landing", ignore_errors=True)
     summary = generate_profile(
-        "province", storage, seed=seed, run_date=run_date, scale=scale, fault_rate=fault_rate
+        "province",
+        storage,
+        seed=seed,
+        run_date=run_date,
+        scale=scale,
+        fault_rate=fault_rate,
+        days=days,
     )
     info = {
         "params": params,
