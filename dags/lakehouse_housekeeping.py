@@ -52,13 +52,16 @@ def lakehouse_housekeeping():
 
     @task(task_id="optimize_tables")
     def optimize_tables():
-        """spark_jobs.core.maintenance.optimize_tables on every table of the lake."""
-        from spark_jobs.core.maintenance import optimize_tables
+        """spark_jobs.core.maintenance.optimize_tables on every table of the lake, after
+        enable_deletion_vectors (nothing to do on a lake made with them)."""
+        from spark_jobs.core.maintenance import enable_deletion_vectors, optimize_tables
         from spark_jobs.core.session import get_spark
         from spark_jobs.core.settings import Settings
 
         settings = Settings.from_env()
-        return to_xcom(optimize_tables(get_spark(settings), settings))
+        spark = get_spark(settings)
+        upgraded = enable_deletion_vectors(spark, settings)
+        return to_xcom({**optimize_tables(spark, settings), "deletion_vectors": upgraded})
 
     @task(task_id="vacuum_tables")
     def vacuum_tables():

@@ -7,6 +7,8 @@
   acknowledged batch, so the data files of every version younger than the retention must stay:
   the default is 720 hours (30 days, Delta's default log retention too), and nothing below
   Delta's own 7-day safety floor is accepted unless `LAKEHOUSE_VACUUM_ALLOW_SHORT_RETENTION=1`.
+- `enable_deletion_vectors`: deletion vectors on every table of a lake made before they were
+  the session's default, so that its MERGEs stop copying whole files.
 - `prune_quality_outputs`: Great Expectations validation results, their Data Docs pages, the
   quality reports, run reports and gate records older than `LAKEHOUSE_QUALITY_RETENTION_DAYS`
   (default 90) by modification time; the quality reports index is rebuilt afterwards.
@@ -17,7 +19,7 @@ files before and after, files removed and bytes freed. Delta tables are reached 
 modes. Run one at a time with the pipeline (the DAG's `lakehouse_spark` pool): OPTIMIZE commits
 to the tables the pipeline writes.
 
-    python -m spark_jobs.core.maintenance [optimize|vacuum|prune]...   (default: all three)
+    python -m spark_jobs.core.maintenance [deletion-vectors|optimize|vacuum|prune]...   (default: all)
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ DELTA_SAFETY_HOURS = 168  # Delta's default delta.deletedFileRetentionDuration (
 LISTING_PARALLELISM = "spark.sql.sources.parallelPartitionDiscovery.parallelism"
 DEFAULT_VACUUM_HOURS = 720  # 30 days: the exports' time travel window (see the docstring)
 DEFAULT_QUALITY_DAYS = 90
+DELETION_VECTORS = "delta.enableDeletionVectors"
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,22 @@ def optimize_tables(spark, settings: Settings, only: list[str] | None = None) ->
         "tables": out,
         "compacted": sorted(t for t, r in out.items() if r["files_removed"]),
     }
+
+
+def enable_deletion_vectors(spark, settings: Settings, only: list[str] | None = None) -> dict:
+    """Switch deletion vectors on for every table created before the session default did
+    (`spark_jobs/core/session.py`): a MERGE then marks the rows it replaces instead of copying
+    the rest of their files. One commit per table that lacked it; a second run changes nothing.
+    Readers need Delta 2.3 or later (the table's reader version becomes 3)."""
+    upgraded = []
+    for layer, table, path in _tables(settings, only):
+        properties = {
+            r["key"]: r["value"] for r in spark.sql(f"SHOW TBLPROPERTIES delta.`{path}`").collect()
+        }
+        if properties.get(DELETION_VECTORS, "false").lower() != "true":
+            spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES ('{DELETION_VECTORS}' = true)")
+            upgraded.append(f"{layer}.{table}")
+    return {"upgraded": upgraded}
 
 
 def vacuum_tables(
@@ -225,16 +244,18 @@ def prune_quality_outputs(
 
 
 def main(argv: list[str]) -> int:
-    steps = argv or ["optimize", "vacuum", "prune"]
+    steps = argv or ["deletion-vectors", "optimize", "vacuum", "prune"]
     settings = Settings.from_env()
     policy = MaintenancePolicy.from_env()
     out: dict = {}
     if "prune" in steps:
         out["prune"] = prune_quality_outputs(settings, policy)
-    if {"optimize", "vacuum"} & set(steps):
+    if {"deletion-vectors", "optimize", "vacuum"} & set(steps):
         from spark_jobs.core.session import get_spark
 
         spark = get_spark(settings)
+        if "deletion-vectors" in steps:
+            out["deletion-vectors"] = enable_deletion_vectors(spark, settings)
         if "optimize" in steps:
             out["optimize"] = optimize_tables(spark, settings)
         if "vacuum" in steps:
