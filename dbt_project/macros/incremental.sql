@@ -2,17 +2,30 @@
   The filter of an incremental mart: on an incremental run, only the rows silver (re)wrote
   after the newest row this mart already holds (`_silver_at`, stamped by every silver MERGE:
   new, superseding and released rows alike). On the first run and on --full-refresh: no filter.
-  Delta skips the files whose `_silver_at` statistics are all older, so a daily run reads
-  the day's rows, not the years of history. A mart fed by several silver tables passes
-  `part` (e.g. "channel = '12345'") so each source is compared with its own newest row.
+  A mart fed by several silver tables passes `part` (e.g. "channel = '12345'") so each source is
+  compared with its own newest row.
+
+  The newest `_silver_at` is looked up first and written into the SQL as a literal
+  (`timestamp_micros(<microseconds>)`, exact): Delta skips the files whose `_silver_at`
+  statistics are all older only when the bound is known at planning time. With the bound as a
+  scalar subquery every run read the whole history of silver and of the mart (docs/pitfalls.md,
+  "Data skipping needs literals").
 -#}
 {% macro newer_silver_rows(column='_silver_at', part=none) %}
 {%- if is_incremental() -%}
-{{ column }} > (
-            select coalesce(max({{ column }}), timestamp'1900-01-01 00:00:00') from {{ this }}
-{%- if part %} where {{ part }}{% endif %}
-        )
-    {%- else -%}
+{%- set newest = none -%}
+{%- if execute -%}
+{%- set newest_sql -%}
+select unix_micros(max({{ column }})) from {{ this }}{% if part %} where {{ part }}{% endif %}
+{%- endset -%}
+{%- set newest = run_query(newest_sql).columns[0].values()[0] -%}
+{%- endif -%}
+{%- if newest is none -%}
+true
+{%- else -%}
+{{ column }} > timestamp_micros({{ newest | int }})
+{%- endif -%}
+{%- else -%}
 true
 {%- endif -%}
 {% endmacro %}
