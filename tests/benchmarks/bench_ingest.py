@@ -101,7 +101,7 @@ def generate(
         "fault_rate": fault_rate,
         **({"days": days} if days != 1 else {}),
     }
-    if reuse and marker.exists() and json.loads(marker.read_text())["params"] == params:
+    if reuse and marker.exists() and json.loads(marker.read_text()).get("params") == params:
         info = json.loads(marker.read_text())
         print(
             f"reusing the province in {storage} ({info['files']} files, "
