@@ -53,15 +53,24 @@ def lakehouse_housekeeping():
     @task(task_id="optimize_tables")
     def optimize_tables():
         """spark_jobs.core.maintenance.optimize_tables on every table of the lake, after
-        enable_deletion_vectors (nothing to do on a lake made with them)."""
-        from spark_jobs.core.maintenance import enable_deletion_vectors, optimize_tables
+        enable_deletion_vectors and drop_unread_change_feeds (nothing to do on a lake made
+        with deletion vectors and dbt's per-mart change data feed)."""
+        from spark_jobs.core import maintenance
         from spark_jobs.core.session import get_spark
         from spark_jobs.core.settings import Settings
+        from spark_jobs.exports.datasets import feed_tables
 
         settings = Settings.from_env()
         spark = get_spark(settings)
-        upgraded = enable_deletion_vectors(spark, settings)
-        return to_xcom({**optimize_tables(spark, settings), "deletion_vectors": upgraded})
+        upgraded = maintenance.enable_deletion_vectors(spark, settings)
+        feeds = maintenance.drop_unread_change_feeds(spark, settings, feed_tables())
+        return to_xcom(
+            {
+                **maintenance.optimize_tables(spark, settings),
+                "deletion_vectors": upgraded,
+                "change_feeds": feeds,
+            }
+        )
 
     @task(task_id="vacuum_tables")
     def vacuum_tables():

@@ -9,6 +9,9 @@
   Delta's own 7-day safety floor is accepted unless `LAKEHOUSE_VACUUM_ALLOW_SHORT_RETENTION=1`.
 - `enable_deletion_vectors`: deletion vectors on every table of a lake made before they were
   the session's default, so that its MERGEs stop copying whole files.
+- `drop_unread_change_feeds`: the change data feed off on every table the national exchange
+  does not read (a lake made when dbt turned it on for every mart): with the feed on, each
+  MERGE that updates rows writes their pre- and post-images too.
 - `prune_quality_outputs`: Great Expectations validation results, their Data Docs pages, the
   quality reports, run reports and gate records older than `LAKEHOUSE_QUALITY_RETENTION_DAYS`
   (default 90) by modification time; the quality reports index is rebuilt afterwards.
@@ -19,7 +22,8 @@ files before and after, files removed and bytes freed. Delta tables are reached 
 modes. Run one at a time with the pipeline (the DAG's `lakehouse_spark` pool): OPTIMIZE commits
 to the tables the pipeline writes.
 
-    python -m spark_jobs.core.maintenance [deletion-vectors|optimize|vacuum|prune]...   (default: all)
+    python -m spark_jobs.core.maintenance [deletion-vectors|change-feeds|optimize|vacuum|prune]...
+    (default: all)
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ LISTING_PARALLELISM = "spark.sql.sources.parallelPartitionDiscovery.parallelism"
 DEFAULT_VACUUM_HOURS = 720  # 30 days: the exports' time travel window (see the docstring)
 DEFAULT_QUALITY_DAYS = 90
 DELETION_VECTORS = "delta.enableDeletionVectors"
+CHANGE_FEED = "delta.enableChangeDataFeed"
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,26 @@ def enable_deletion_vectors(spark, settings: Settings, only: list[str] | None = 
             spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES ('{DELETION_VECTORS}' = true)")
             upgraded.append(f"{layer}.{table}")
     return {"upgraded": upgraded}
+
+
+def drop_unread_change_feeds(
+    spark, settings: Settings, read: set[str], only: list[str] | None = None
+) -> dict:
+    """Turn the change data feed off on every table not in `read` (the `<layer>.<table>` names
+    whose feed the national exchange reads: `spark_jobs.exports.datasets.feed_tables`). One
+    commit per table that had it; a second run changes nothing. A table's feed that is turned on
+    again later starts at that version (the exchange's first batch of it is then a snapshot)."""
+    dropped = []
+    for layer, table, path in _tables(settings, only):
+        if f"{layer}.{table}" in read:
+            continue
+        properties = {
+            r["key"]: r["value"] for r in spark.sql(f"SHOW TBLPROPERTIES delta.`{path}`").collect()
+        }
+        if properties.get(CHANGE_FEED, "false").lower() == "true":
+            spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES ('{CHANGE_FEED}' = false)")
+            dropped.append(f"{layer}.{table}")
+    return {"dropped": dropped}
 
 
 def vacuum_tables(
@@ -244,18 +269,22 @@ def prune_quality_outputs(
 
 
 def main(argv: list[str]) -> int:
-    steps = argv or ["deletion-vectors", "optimize", "vacuum", "prune"]
+    steps = argv or ["deletion-vectors", "change-feeds", "optimize", "vacuum", "prune"]
     settings = Settings.from_env()
     policy = MaintenancePolicy.from_env()
     out: dict = {}
     if "prune" in steps:
         out["prune"] = prune_quality_outputs(settings, policy)
-    if {"deletion-vectors", "optimize", "vacuum"} & set(steps):
+    if {"deletion-vectors", "change-feeds", "optimize", "vacuum"} & set(steps):
         from spark_jobs.core.session import get_spark
 
         spark = get_spark(settings)
         if "deletion-vectors" in steps:
             out["deletion-vectors"] = enable_deletion_vectors(spark, settings)
+        if "change-feeds" in steps:
+            from spark_jobs.exports.datasets import feed_tables
+
+            out["change-feeds"] = drop_unread_change_feeds(spark, settings, feed_tables())
         if "optimize" in steps:
             out["optimize"] = optimize_tables(spark, settings)
         if "vacuum" in steps:

@@ -88,6 +88,12 @@ def load_config(path: Path = CONFIG) -> ExchangeConfig:
     return ExchangeConfig(province_division_code=code, datasets=datasets)
 
 
+def feed_tables(path: Path = CONFIG) -> set[str]:
+    """The `<layer>.<table>` names whose change data feed the exchange reads: one per data set
+    (its joins are read as they are, not as changes)."""
+    return {d.table for d in load_config(path).datasets.values()}
+
+
 def check_no_personal_data(dataset: Dataset, settings: Settings) -> None:
     """Refuse a data set whose fields read a raw personal-data column of its contract (of any
     contract when it names none)."""

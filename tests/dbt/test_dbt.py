@@ -176,9 +176,8 @@ RUN_ITEMS_AND_COVERAGE = ("run", "--select", "supervision_items", "coverage_item
 # write-audit-publish needs, a third of a whole build's models and tests.
 CATALOG_AND_ACTIONS = ["tag:repository_1", "tag:repository_4"]
 # the tests of these marts only (`buildable`), not those of other marts that read them
-BUILD_ACTIONS = build_args(
-    ["supervision_items", "supervision_actions", "inspections", "penalties"], []
-)
+BUILD_ACTIONS_MARTS = ["supervision_items", "supervision_actions", "inspections", "penalties"]
+BUILD_ACTIONS = build_args(BUILD_ACTIONS_MARTS, [])
 
 
 def build(settings: Settings, run_date: dt.date = D, args=None):
@@ -658,13 +657,25 @@ def test_the_catalog_keeps_its_history(spark, lake):
     # The current catalog is the mart; the history is beside it.
     current = gold(spark, lake, "supervision_items").where(f"item_code = '{code(1)}'").first()
     assert current.department_code == "12"
+    # A day that changes no item runs no snapshot MERGE (an empty one took seconds).
+    build(lake, D2 + dt.timedelta(days=1), args=catalog_only)
+    assert gold(spark, lake, "supervision_items_history").count() == sum(
+        map(len, versions.values())
+    )
+    run = dbt_target_path(lake) / "run" / "supervision_lakehouse" / "snapshots"
+    sql = (run / "supervision_items_history.sql").read_text()
+    assert "no changes: no merge into gold.supervision_items_history" in sql, sql
 
 
 def test_incremental_mart_merges_only_the_new_silver_rows(spark, lake):
     """Day 2 costs day 2's rows: the MERGE into gold.supervision_actions reads only the rows
-    silver wrote after the mart's newest `_silver_at`, and a superseded row is updated."""
+    silver wrote after the mart's newest `_silver_at`, and a superseded row is updated. A mart
+    with no new rows (other_actions: none on either day) runs no MERGE at all."""
+    from delta.tables import DeltaTable
+
+    build_actions = build_args([*BUILD_ACTIONS_MARTS, "other_actions"], [])
     write_silver(spark, lake)
-    build(lake, D, args=BUILD_ACTIONS)
+    build(lake, D, args=build_actions)
     assert merged_rows(spark, lake, "supervision_actions") is None  # first run: a full build
     day2 = [
         later(_action("A010", code(1), "inspection", "01", TWO, day=D2)),
@@ -672,8 +683,16 @@ def test_incremental_mart_merges_only_the_new_silver_rows(spark, lake):
         later(_action("A001", code(1), "inspection", "02", TWO)),  # A001 corrected on day 2
     ]
     write_silver(spark, lake, actions=[*_actions()[1:], *day2])
-    build(lake, D2, args=BUILD_ACTIONS)
+    build(lake, D2, args=build_actions)
     assert merged_rows(spark, lake, "supervision_actions") == 3
+    # other_actions: the probe found no row, so no MERGE ran (an empty one still costs seconds)
+    other = DeltaTable.forPath(spark, lake.table_path("gold", "other_actions"))
+    assert [r.operation for r in other.history().collect()] == ["CREATE OR REPLACE TABLE AS SELECT"]
+    run = dbt_target_path(lake) / "run" / "supervision_lakehouse" / "models" / "marts"
+    assert (
+        "no merge into gold.other_actions" in (run / "04_actions" / "other_actions.sql").read_text()
+    )
+    assert "merge into gold.penalties" in (run / "04_actions" / "penalties.sql").read_text()
     # The bound is a literal in the SQL, so Delta can skip the older files of silver and of
     # the mart by their statistics (a scalar subquery is only known after planning).
     compiled = dbt_target_path(lake) / "compiled" / "supervision_lakehouse" / "models" / "marts"
