@@ -54,11 +54,11 @@ true
   says so in dbt's log.
 -#}
 {% macro spark__get_merge_sql(target, source, unique_key, dest_columns, incremental_predicates) %}
-    {%- if execute and (config.get('meta') or {}).get('skip_empty_merge') -%}
-        {%- set probe = run_query('select 1 from ' ~ source ~ ' limit 1') -%}
-        {%- if probe.rows | length == 0 -%}
-            {{ return("select 'no new rows: no merge into " ~ target ~ "' as skipped") }}
-        {%- endif -%}
-    {%- endif -%}
-    {{ return(dbt.spark__get_merge_sql(target, source, unique_key, dest_columns, incremental_predicates)) }}
+{%- if execute and (config.get('meta') or {}).get('skip_empty_merge') -%}
+{%- set probe = run_query('select 1 from ' ~ source ~ ' limit 1') -%}
+{%- if probe.rows | length == 0 -%}
+{{ return("select 'no new rows: no merge into " ~ target ~ "' as skipped") }}
+{%- endif -%}
+{%- endif -%}
+{{ return(dbt.spark__get_merge_sql(target, source, unique_key, dest_columns, incremental_predicates)) }}
 {% endmacro %}
