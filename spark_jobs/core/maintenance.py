@@ -130,6 +130,12 @@ def optimize_tables(spark, settings: Settings, only: list[str] | None = None) ->
     }
 
 
+def _property_on(spark, path: str, key: str) -> bool:
+    """Whether the Delta table at `path` has the boolean table property `key` set to true."""
+    rows = spark.sql(f"SHOW TBLPROPERTIES delta.`{path}`").collect()
+    return any(r["key"] == key and r["value"].lower() == "true" for r in rows)
+
+
 def enable_deletion_vectors(spark, settings: Settings, only: list[str] | None = None) -> dict:
     """Switch deletion vectors on for every table created before the session default did
     (`spark_jobs/core/session.py`): a MERGE then marks the rows it replaces instead of copying
@@ -137,10 +143,7 @@ def enable_deletion_vectors(spark, settings: Settings, only: list[str] | None = 
     Readers need Delta 2.3 or later (the table's reader version becomes 3)."""
     upgraded = []
     for layer, table, path in _tables(settings, only):
-        properties = {
-            r["key"]: r["value"] for r in spark.sql(f"SHOW TBLPROPERTIES delta.`{path}`").collect()
-        }
-        if properties.get(DELETION_VECTORS, "false").lower() != "true":
+        if not _property_on(spark, path, DELETION_VECTORS):
             spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES ('{DELETION_VECTORS}' = true)")
             upgraded.append(f"{layer}.{table}")
     return {"upgraded": upgraded}
@@ -157,10 +160,7 @@ def drop_unread_change_feeds(
     for layer, table, path in _tables(settings, only):
         if f"{layer}.{table}" in read:
             continue
-        properties = {
-            r["key"]: r["value"] for r in spark.sql(f"SHOW TBLPROPERTIES delta.`{path}`").collect()
-        }
-        if properties.get(CHANGE_FEED, "false").lower() == "true":
+        if _property_on(spark, path, CHANGE_FEED):
             spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES ('{CHANGE_FEED}' = false)")
             dropped.append(f"{layer}.{table}")
     return {"dropped": dropped}
