@@ -67,6 +67,17 @@ def add_missing_columns(spark, path: str, schema: T.StructType) -> None:
         spark.sql(f"ALTER TABLE delta.`{path}` ADD COLUMNS ({cols})")
 
 
+# Delta table properties the lake sets and checks (maintenance steps, the national exchange).
+DELETION_VECTORS = "delta.enableDeletionVectors"
+CHANGE_FEED = "delta.enableChangeDataFeed"
+
+
+def property_on(spark, path: str, key: str) -> bool:
+    """Whether the Delta table at `path` has the boolean table property `key` set to true."""
+    rows = spark.sql(f"SHOW TBLPROPERTIES delta.`{path}`").collect()
+    return any(r["key"] == key and r["value"].lower() == "true" for r in rows)
+
+
 def latest_version(spark, location: str) -> int:
     """The table's latest committed version, from the names in its `_delta_log` (one listing,
     local disk or S3A alike). `DeltaTable.history(1)` gives the same number but runs a Spark job

@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from spark_jobs.core.catalog import lake_tables
+from spark_jobs.core.delta import CHANGE_FEED, DELETION_VECTORS, property_on
 from spark_jobs.core.session import session_conf
 from spark_jobs.core.settings import Settings
 
@@ -43,8 +44,6 @@ DELTA_SAFETY_HOURS = 168  # Delta's default delta.deletedFileRetentionDuration (
 LISTING_PARALLELISM = "spark.sql.sources.parallelPartitionDiscovery.parallelism"
 DEFAULT_VACUUM_HOURS = 720  # 30 days: the exports' time travel window (see the docstring)
 DEFAULT_QUALITY_DAYS = 90
-DELETION_VECTORS = "delta.enableDeletionVectors"
-CHANGE_FEED = "delta.enableChangeDataFeed"
 
 
 @dataclass(frozen=True)
@@ -130,12 +129,6 @@ def optimize_tables(spark, settings: Settings, only: list[str] | None = None) ->
     }
 
 
-def _property_on(spark, path: str, key: str) -> bool:
-    """Whether the Delta table at `path` has the boolean table property `key` set to true."""
-    rows = spark.sql(f"SHOW TBLPROPERTIES delta.`{path}`").collect()
-    return any(r["key"] == key and r["value"].lower() == "true" for r in rows)
-
-
 def enable_deletion_vectors(spark, settings: Settings, only: list[str] | None = None) -> dict:
     """Switch deletion vectors on for every table created before the session default did
     (`spark_jobs/core/session.py`): a MERGE then marks the rows it replaces instead of copying
@@ -143,7 +136,7 @@ def enable_deletion_vectors(spark, settings: Settings, only: list[str] | None = 
     Readers need Delta 2.3 or later (the table's reader version becomes 3)."""
     upgraded = []
     for layer, table, path in _tables(settings, only):
-        if not _property_on(spark, path, DELETION_VECTORS):
+        if not property_on(spark, path, DELETION_VECTORS):
             spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES ('{DELETION_VECTORS}' = true)")
             upgraded.append(f"{layer}.{table}")
     return {"upgraded": upgraded}
@@ -160,7 +153,7 @@ def drop_unread_change_feeds(
     for layer, table, path in _tables(settings, only):
         if f"{layer}.{table}" in read:
             continue
-        if _property_on(spark, path, CHANGE_FEED):
+        if property_on(spark, path, CHANGE_FEED):
             spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES ('{CHANGE_FEED}' = false)")
             dropped.append(f"{layer}.{table}")
     return {"dropped": dropped}

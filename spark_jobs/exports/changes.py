@@ -14,7 +14,8 @@ from __future__ import annotations
 from pyspark.sql import Window
 from pyspark.sql import functions as F
 
-CDF_PROPERTY = "delta.enableChangeDataFeed"
+from spark_jobs.core.delta import CHANGE_FEED, property_on
+
 _BEFORE = ("delete", "update_preimage")
 _AFTER = ("insert", "update_postimage")
 
@@ -36,10 +37,9 @@ def ensure_change_feed(spark, path: str) -> bool:
     """Turn the change data feed on for a table that does not have it (a lake made before the
     exchange, or a draws table). Returns True when it had to (a new version: the feed starts
     there)."""
-    props = spark.sql(f"SHOW TBLPROPERTIES delta.`{path}`").collect()
-    if any(r.key == CDF_PROPERTY and r.value.lower() == "true" for r in props):
+    if property_on(spark, path, CHANGE_FEED):
         return False
-    spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES ({CDF_PROPERTY} = 'true')")
+    spark.sql(f"ALTER TABLE delta.`{path}` SET TBLPROPERTIES ({CHANGE_FEED} = 'true')")
     return True
 
 
