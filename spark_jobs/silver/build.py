@@ -24,7 +24,7 @@ from datetime import date
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from spark_jobs.checks.free_text import mask_text_column
+from spark_jobs.checks.free_text import mask_text_column, may_hold_personal_data
 from spark_jobs.checks.native import mask_name_column, mask_phone_column, token_column
 from spark_jobs.contracts import Contract, get_contract
 from spark_jobs.core import ops
@@ -107,7 +107,14 @@ def accepted_rows(contract: Contract, classified: DataFrame, settings: Settings)
     names = [f.name for f in contract.fields if f.pii == "name"]
     for f in contract.fields:  # names, phones and ID numbers inside free text, in place
         if f.free_text:
-            out = out.withColumn(f.name, mask_text_column(f.name, *names))
+            send = may_hold_personal_data(
+                F.col(f.name).cast("string"), [F.col(n).cast("string") for n in names]
+            )
+            out = (
+                out.withColumn("__send", send)
+                .withColumn(f.name, mask_text_column(f.name, *names, send=F.col("__send")))
+                .drop("__send")
+            )
     # Masked and tokenised forms are what later layers use; computed in the JVM, no Python UDF.
     for f in contract.pii_fields:
         if f.pii == "name":

@@ -49,13 +49,30 @@ def _missing(v) -> bool:
 
 
 def per_value(fn: Callable[[str], str | None]):
-    """A vectorised Spark UDF applying a plain str -> str|None function to each non-null value."""
+    """A vectorised Spark UDF applying a plain str -> str|None function to each non-null value.
+
+    `fn` runs once per distinct value of a batch: a day's actions name a few thousand
+    entities and divisions in a million rows."""
 
     @F.pandas_udf(T.StringType())  # type: ignore[call-overload]  # the stubs lack this form
     def apply(values: pd.Series) -> pd.Series:
-        return values.map(lambda v: None if _missing(v) else fn(v))
+        return distinct_map(values, fn)
 
     return apply
+
+
+def distinct_map(values: pd.Series, fn: Callable[[str], str | None]) -> pd.Series:
+    """`fn` of each non-null value (None for a null), computed once per distinct value."""
+    found: dict[str, str | None] = {}
+    out: list[str | None] = []
+    for v in values:
+        if _missing(v):
+            out.append(None)
+        else:
+            if v not in found:
+                found[v] = fn(v)
+            out.append(found[v])
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 CHECK_MESSAGES = {

@@ -203,3 +203,9 @@ def test_the_pandas_form_takes_each_rows_names():
         "无",
     ]
     assert mask_text_series(texts).tolist()[2] == "王五丰到场，电话138****5678"
+
+
+def test_the_whitespace_spark_removes_from_names_is_what_python_splits_on():
+    """`may_hold_personal_data` cleans the row's names with this set (Spark `translate`) where
+    `_clean_names` uses `str.split()`: the same characters, every code point checked."""
+    assert set(free_text.PY_WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
