@@ -50,6 +50,11 @@ class Storage:
         """Replace everything under `prefix` with `files`; `manifest.json` marks completion."""
         raise NotImplementedError
 
+    def delete_tree(self, prefix: str) -> None:
+        """Remove everything under `prefix` (nothing there: nothing to do)."""
+        for key in self.list(prefix):
+            self.delete(key)
+
     @staticmethod
     def for_settings(settings: Settings) -> Storage:
         if settings.mode == "minio":
@@ -98,6 +103,9 @@ class LocalStorage(Storage):
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def delete_tree(self, prefix: str) -> None:
+        shutil.rmtree(self._path(prefix), ignore_errors=True)  # the folders too
 
     def publish(self, prefix: str, files: dict[str, bytes]) -> None:
         """Build the whole folder under a temporary name, then swap it in with one atomic

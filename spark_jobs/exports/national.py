@@ -41,7 +41,9 @@ from spark_jobs.exports.datasets import (
 )
 
 ROWS_PER_FILE = 100_000
-LINES_PER_FETCH = 50_000  # export lines per Spark partition brought to the driver at once
+# Spark's text files of the lines, read back and removed by the same export (a killed one's
+# are removed by the next: `_write_batch`).
+LINES_SCRATCH = "exports/.lines"
 FORMAT = "JSON Lines, UTF-8, one record per line; keys: envelope, then national field names"
 
 
@@ -136,6 +138,7 @@ def batch_changes(spark, settings: Settings, config: ExchangeConfig, ds: Dataset
 
 
 def _write_batch(spark, settings, config, run_date, batch_no, plan) -> dict:
+    Storage.for_settings(settings).delete_tree(LINES_SCRATCH)  # a killed export's lines
     files: dict[str, bytes] = {}
     described: dict[str, Any] = {}
     record_frames = []
@@ -155,8 +158,10 @@ def _write_batch(spark, settings, config, run_date, batch_no, plan) -> dict:
             "cd_time", F.date_format("_commit_timestamp", "yyyy-MM-dd HH:mm:ss")
         ).persist()
         persisted.append(diff)
-        written = _write_lines(diff.select(*[F.col(f"`{c}`") for c in columns]), name, files)
         ops = {r[0]: r[1] for r in diff.groupBy("cd_operation").count().collect()}
+        written = _write_lines(
+            settings, diff.select(*[F.col(f"`{c}`") for c in columns]), name, files, ops
+        )
         record_frames.append(
             diff.select(
                 F.lit(batch_no).alias("batch_no"),
@@ -185,7 +190,9 @@ def _write_batch(spark, settings, config, run_date, batch_no, plan) -> dict:
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     ).encode("utf-8")
     prefix = f"exports/national/{run_date.isoformat()}/{batch_no}"
-    Storage.for_settings(settings).publish(prefix, files)  # 1. the files
+    storage = Storage.for_settings(settings)
+    storage.delete_tree(LINES_SCRATCH)
+    storage.publish(prefix, files)  # 1. the files
     if record_frames:  # 2. the records, 3. the batch rows: the batch exists from here on
         union = record_frames[0]
         for frame in record_frames[1:]:
@@ -227,19 +234,41 @@ def _batch_row(run_date, ds: Dataset, versions, ops: dict, written: list[dict]) 
     }
 
 
-def _write_lines(df, dataset: str, files: dict[str, bytes]) -> list[dict]:
+def _write_lines(settings, df, dataset: str, files: dict[str, bytes], ops: dict) -> list[dict]:
     """The data set's records as JSON Lines files (ROWS_PER_FILE each), sorted by cd_id.
 
-    Spark writes each line (`to_json` of the record, nulls kept), so records never cross into
-    Python as rows: through `Row.asDict` and `json.dumps` one line at a time, 1 M records took
-    40 s. The lines are those `json.dumps(record, ensure_ascii=False, separators=(",", ":"))`
-    writes (key order, nulls, raw UTF-8, short escapes); the one difference, the hex case of a
-    control character's `\\u00XX` escape, is brought to Python's by `python_escapes`.
+    Spark writes each line (`to_json` of the record, nulls kept) into text files under
+    `exports/.lines/` of the lake's storage, one per range of cd_id, in order; they are read
+    back whole and cut into the data set's files. Records never cross into Python as rows:
+    through `Row.asDict` and `json.dumps`, 1 M records took 40 s, and fetched as Rows
+    (`toLocalIterator`) still 18 s. The lines are those
+    `json.dumps(record, ensure_ascii=False, separators=(",", ":"))` writes (key order, nulls,
+    raw UTF-8, short escapes); the one difference, the hex case of a control character's
+    `\\u00XX` escape, is brought to Python's by `python_escapes`.
     """
+    total = sum(ops.values())
+    if not total:
+        return []
+    storage = Storage.for_settings(settings)
+    scratch = f"{LINES_SCRATCH}/{dataset}"
+    record = F.struct(*[F.col(f"`{c}`") for c in df.columns])
+    (
+        df.repartitionByRange(max(1, -(-total // ROWS_PER_FILE)), "cd_id")
+        .sortWithinPartitions("cd_id")
+        .select(F.to_json(record, {"ignoreNullFields": "false"}).alias("line"))
+        .write.mode("overwrite")
+        .text(f"{settings.storage_root}/{scratch}")
+    )
+    lines: list[str] = []
+    for key in sorted(k for k in storage.list(scratch) if k.rsplit("/", 1)[-1].startswith("part-")):
+        text = python_escapes(storage.read_bytes(key).decode("utf-8"))
+        lines += text.split("\n")[:-1]  # every line ends with one
+    storage.delete_tree(scratch)
+    if len(lines) != total:
+        raise RuntimeError(f"{dataset}: {len(lines)} export lines written, {total} records")
     written: list[dict] = []
-    chunk: list[str] = []
-
-    def flush() -> None:
+    for start in range(0, total, ROWS_PER_FILE):
+        chunk = lines[start : start + ROWS_PER_FILE]
         name = f"{dataset}/part-{len(written):05d}.jsonl"
         data = "".join(line + "\n" for line in chunk).encode("utf-8")
         files[name] = data
@@ -251,24 +280,6 @@ def _write_lines(df, dataset: str, files: dict[str, bytes]) -> list[dict]:
                 "bytes": len(data),
             }
         )
-        chunk.clear()
-
-    record = F.struct(*[F.col(f"`{c}`") for c in df.columns])
-    # Ranges of cd_id small enough for the driver (each comes to it whole, as one task's
-    # result: four ranges of a million lines ran a 2 GB driver out of memory); they come in
-    # order, so the lines do too.
-    ranges = max(1, -(-df.count() // LINES_PER_FETCH))
-    lines = (
-        df.repartitionByRange(ranges, "cd_id")
-        .sortWithinPartitions("cd_id")
-        .select(F.to_json(record, {"ignoreNullFields": "false"}).alias("line"))
-    )
-    for row in lines.toLocalIterator():
-        chunk.append(python_escapes(row[0]))
-        if len(chunk) == ROWS_PER_FILE:
-            flush()
-    if chunk:
-        flush()
     return written
 
 

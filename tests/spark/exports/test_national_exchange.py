@@ -20,6 +20,7 @@ from pyspark.sql import functions as F
 
 from spark_jobs.core.catalog import register_lake_tables
 from spark_jobs.core.delta import latest_version
+from spark_jobs.core.storage import Storage
 from spark_jobs.exports import __main__ as cli
 from spark_jobs.exports import feedback, ledger, national
 from spark_jobs.exports.datasets import Dataset, PersonalDataInExport, check_no_personal_data
@@ -257,18 +258,19 @@ ODD_VALUES = [
 ]
 
 
-def test_export_lines_are_what_json_dumps_writes(spark, monkeypatch):
+def test_export_lines_are_what_json_dumps_writes(spark, lake, monkeypatch):
     """Spark writes the export's lines; every byte must be what Python's json module writes
     for the same record (the national side and our own rerun checks compare bytes), in cd_id
-    order across the ranges the driver fetches one at a time."""
-    monkeypatch.setattr(national, "LINES_PER_FETCH", 3)  # 8 records: three ranges
+    order across Spark's ranges and the files they are cut into; Spark's text files are gone
+    afterwards."""
+    monkeypatch.setattr(national, "ROWS_PER_FILE", 3)  # 8 records: three ranges, three files
     rows = [(f"R{i:02d}", "i", 7, value, value) for i, value in enumerate(ODD_VALUES)]
     df = spark.createDataFrame(
         rows[::-1], "cd_id string, cd_operation string, cd_batch int, `字段` string, other string"
     )
     files: dict[str, bytes] = {}
-    written = national._write_lines(df, "ds", files)
-    expected = "".join(
+    written = national._write_lines(lake, df, "ds", files, {"i": len(rows)})
+    expected = [
         json.dumps(
             {"cd_id": i, "cd_operation": op, "cd_batch": b, "字段": v, "other": o},
             ensure_ascii=False,
@@ -276,9 +278,13 @@ def test_export_lines_are_what_json_dumps_writes(spark, monkeypatch):
         )
         + "\n"
         for i, op, b, v, o in rows
-    ).encode("utf-8")
-    assert files["ds/part-00000.jsonl"] == expected
-    assert written[0]["rows"] == len(ODD_VALUES)
+    ]
+    assert sorted(files) == ["ds/part-00000.jsonl", "ds/part-00001.jsonl", "ds/part-00002.jsonl"]
+    for n, name in enumerate(sorted(files)):
+        assert files[name] == "".join(expected[3 * n : 3 * n + 3]).encode("utf-8"), name
+    assert [w["rows"] for w in written] == [3, 3, 2]
+    assert Storage.for_settings(lake).list(national.LINES_SCRATCH) == []
+    assert national._write_lines(lake, df.limit(0), "ds", {}, {}) == []
 
 
 def test_python_escapes_lowers_only_real_escapes():
