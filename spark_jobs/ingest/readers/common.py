@@ -103,15 +103,25 @@ class Rows:
 
     def table(self) -> pa.Table:
         arrays = {name: pa.array(values, pa.string()) for name, values in self.columns.items()}
+        return self.from_arrays(arrays, pa.array(self.row_numbers, pa.int64()), self.errors)
+
+    def from_arrays(
+        self, arrays: dict[str, pa.Array], row_numbers: pa.Array, errors: list[str | None]
+    ) -> pa.Table:
+        """The bronze-shaped table of string columns read by any means (a row per index),
+        their values flagged; `errors`: each row's parse error, or [] for none."""
         problems: dict[int, list[str]] = {}
-        for name, array in arrays.items():
-            arrays[name] = self._flag_values(name, array, problems)
-        errors = list(self.errors)
+        arrays = {name: self._flag_values(name, arrays[name], problems) for name in self.columns}
+        if problems and not errors:
+            errors = [None] * len(row_numbers)
+        errors = list(errors)
         for i, found in problems.items():
             before = errors[i]
             errors[i] = "; ".join(([before] if before else []) + found)
-        arrays["_row_number"] = pa.array(self.row_numbers, pa.int64())
-        arrays["_parse_error"] = pa.array(errors, pa.string())
+        arrays["_row_number"] = row_numbers
+        arrays["_parse_error"] = (
+            pa.array(errors, pa.string()) if errors else pa.nulls(len(row_numbers), pa.string())
+        )
         return pa.table(arrays)
 
     def _flag_values(self, name: str, array: pa.Array, problems: dict[int, list[str]]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spark_jobs.ingest.readers import FileRejected
+from spark_jobs.ingest.readers import FileRejected, csv_reader
 from spark_jobs.ingest.readers.csv_reader import read_csv
 from tests.unit.ingest.helpers import CSV_YAML, contract_from
 
@@ -139,3 +139,44 @@ def test_csv_a_contract_column_twice_in_the_header_is_rejected(csv_contract):
     # a repeated column the contract does not read is ignored
     table = read_csv(csv_contract, "编码,名称,金额,备注,备注\n1,甲,2,x,y\n".encode("gbk"), "f.csv")
     assert table.column("name").to_pylist() == ["甲"]
+
+
+PLAIN = [
+    "金额,编码,名称\r\n12.50,0001,太原市某某有限公司\r\n,0002,晋中\r\n",
+    "编码,名称,金额\n0001,甲,1\n0002,乙,2",  # no line break at the end
+    "编码 , 名称,金额,备注,备注\n 0001 ,甲 ,1,x,y\n0002,\t乙\u3000,２,,\n",  # spaces kept, extras
+    "编码,名称,金额\n",  # the header alone
+    "编码,名称,金额\n0001," + "长" * 131_073 + ",1\n0002,乙\x00丙,2\n0003,丁,3\n",
+    "编码,名称,金额\n0001,=HYPERLINK(x),1\n0002,'x;y',2\n",
+]
+NOT_PLAIN = [
+    '编码,名称,金额\n0001,"甲,乙",1\n',  # a quoted field
+    "编码,名称,金额\n0001,甲,1\n\n0002,乙,2\n",  # a blank line keeps its number
+    "\n编码,名称,金额\n0001,甲,1\n",
+    "编码,名称,金额\r0001,甲,1\r",  # old Mac line breaks
+]
+RAGGED = [  # plain, with rows whose field count differs from the header's
+    "编码,名称,金额\n0001,甲,1\n0002,乙\n0003,丙,3,多\n0004,丁,4\n ",
+    "编码,名称,金额\n0001,乙\x00\n0002,甲,1",
+]
+
+
+def _row_by_row(contract, data, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setattr(csv_reader, "plain", lambda text: False)
+        return read_csv(contract, data, "f.csv")
+
+
+@pytest.mark.parametrize("text", PLAIN + NOT_PLAIN + RAGGED)
+def test_csv_arrow_reader_gives_what_the_row_by_row_reader_gives(csv_contract, text, monkeypatch):
+    data = text.encode("gb18030")
+    assert read_csv(csv_contract, data, "f.csv").equals(
+        _row_by_row(csv_contract, data, monkeypatch)
+    )
+    # which reader read it: Arrow for plain files
+    header = text.lstrip("\n").replace("\r\n", "\n").split("\n", 1)[0].split(",")
+    positions = {csv_contract.headers[h.strip()]: i for i, h in enumerate(header)
+                 if h.strip() in csv_contract.headers}  # fmt: skip
+    assert csv_reader.plain(text) == (text not in NOT_PLAIN)
+    if text not in NOT_PLAIN:
+        assert csv_reader.arrow_rows(csv_contract, text, len(header), positions) is not None
