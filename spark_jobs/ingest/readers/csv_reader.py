@@ -143,7 +143,7 @@ def arrow_rows(
     errors: list[str | None] = []
     take = None
     if ragged:  # each good row's place among all rows; null where a ragged row is
-        k, places = 0, []
+        k, places = 0, list[int | None]()
         for number in range(1, n + 1):
             if number in ragged:
                 places.append(None)
