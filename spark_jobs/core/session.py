@@ -61,10 +61,6 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         # 14 % of silver's JVM time at 1 M actions (a profile). Int.MaxValue turns the
         # measuring off; batches stay bounded by maxRecordsPerBatch (10,000 rows).
         "spark.sql.execution.arrow.maxBytesPerBatch": "2147483647",
-        # Compressing a cached DataFrame (silver caches each source's validated rows) first
-        # gathers dictionary and run-length statistics of every value: 20 % of silver's JVM
-        # time at 1 M actions, for memory this machine has (validation 98 s -> 78 s, A/B).
-        "spark.sql.inMemoryColumnarStorage.compressed": "false",
         # Python workers run the same interpreter (the project's venv) as the driver.
         "spark.pyspark.python": sys.executable,
         "spark.pyspark.driver.python": sys.executable,
