@@ -59,7 +59,8 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         # With a byte limit per Arrow batch, Spark measures the batch it is filling for a
         # Python UDF after every row, and measuring an array column walks the whole batch:
         # 14 % of silver's JVM time at 1 M actions (a profile). Int.MaxValue turns the
-        # measuring off; batches stay bounded by maxRecordsPerBatch (10,000 rows).
+        # measuring off; batches stay bounded by maxRecordsPerBatch (10,000 rows)
+        # (docs/pitfalls.md).
         "spark.sql.execution.arrow.maxBytesPerBatch": "2147483647",
         # Python workers run the same interpreter (the project's venv) as the driver.
         "spark.pyspark.python": sys.executable,
