@@ -138,7 +138,8 @@ def batch_changes(spark, settings: Settings, config: ExchangeConfig, ds: Dataset
 
 
 def _write_batch(spark, settings, config, run_date, batch_no, plan) -> dict:
-    Storage.for_settings(settings).delete_tree(LINES_SCRATCH)  # a killed export's lines
+    storage = Storage.for_settings(settings)
+    storage.delete_tree(LINES_SCRATCH)  # a killed export's lines
     files: dict[str, bytes] = {}
     described: dict[str, Any] = {}
     record_frames = []
@@ -190,7 +191,6 @@ def _write_batch(spark, settings, config, run_date, batch_no, plan) -> dict:
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     ).encode("utf-8")
     prefix = f"exports/national/{run_date.isoformat()}/{batch_no}"
-    storage = Storage.for_settings(settings)
     storage.delete_tree(LINES_SCRATCH)
     storage.publish(prefix, files)  # 1. the files
     if record_frames:  # 2. the records, 3. the batch rows: the batch exists from here on

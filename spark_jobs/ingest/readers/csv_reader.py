@@ -94,8 +94,8 @@ def plain(text: str) -> bool:
         if text.count("\r") != text.count("\r\n"):
             return False
         body = text.replace("\r\n", "\n")
-    body = body.rstrip("\n")
-    return bool(body) and not body.startswith("\n") and "\n\n" not in body
+    body = body.removesuffix("\n")  # one line break ends the last row; a second is a blank line
+    return bool(body) and "\n\n" not in f"\n{body}\n"  # none first, last or between
 
 
 def arrow_rows(

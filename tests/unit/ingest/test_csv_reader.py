@@ -153,6 +153,8 @@ NOT_PLAIN = [
     '编码,名称,金额\n0001,"甲,乙",1\n',  # a quoted field
     "编码,名称,金额\n0001,甲,1\n\n0002,乙,2\n",  # a blank line keeps its number
     "\n编码,名称,金额\n0001,甲,1\n",
+    "编码,名称,金额\n0001,甲,1\n\n",  # a blank line at the end is not a row
+    "编码,名称,金额\r\n0001,甲,1\r\n\r\n",
     "编码,名称,金额\r0001,甲,1\r",  # old Mac line breaks
 ]
 RAGGED = [  # plain, with rows whose field count differs from the header's
