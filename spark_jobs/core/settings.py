@@ -18,6 +18,13 @@ LAYERS = ("bronze", "silver", "gold", "ops", "draws", "exchange")
 DEVELOPMENT_MASKING_KEY = "local-development-key-not-secret"
 
 
+def _whole_number(name: str, default: int) -> int:
+    value = _env(name, str(default))
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number (megabytes), not {value!r}")
+    return int(value)
+
+
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name, "")
     return value if value.strip() else default
@@ -42,6 +49,8 @@ class Settings:
     dbt_parse_cache: Path = REPO_ROOT / ".cache" / "dbt-parse"
     # the Spark JVM's class-data-sharing archive (spark_jobs/core/class_archive.py)
     jvm_cache: Path = REPO_ROOT / ".cache" / "jvm"
+    # below this much bronze, expressions are interpreted, not compiled (spark_jobs/core/codegen.py)
+    interpreted_below_mb: int = 16
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -74,6 +83,7 @@ class Settings:
                 _env("LAKEHOUSE_DBT_PARSE_CACHE", str(REPO_ROOT / ".cache" / "dbt-parse"))
             ),
             jvm_cache=Path(_env("LAKEHOUSE_JVM_CACHE", str(REPO_ROOT / ".cache" / "jvm"))),
+            interpreted_below_mb=_whole_number("LAKEHOUSE_INTERPRETED_BELOW_MB", 16),
         )
 
     # --- where things live -------------------------------------------------------------------

@@ -16,6 +16,7 @@ from datetime import date
 
 from spark_jobs.contracts import all_contracts, build_order
 from spark_jobs.core.catalog import lake_tables
+from spark_jobs.core.codegen import fit_to_lake
 from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import LAYERS, Settings
 from spark_jobs.core.storage import Storage
@@ -37,6 +38,7 @@ def _ctx(run_date: str | date, warm: tuple[str, ...] = ()):
     settings = Settings.from_env()
     day = run_date if isinstance(run_date, date) else date.fromisoformat(str(run_date)[:10])
     spark = get_spark(settings)
+    fit_to_lake(spark, settings)  # interpreted expressions on a small lake (core/codegen.py)
     importer.join()
     return settings, spark, day
 

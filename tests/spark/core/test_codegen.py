@@ -1,0 +1,108 @@
+"""Interpreted or compiled expressions by the lake's size (`core/codegen.py`): the mode a task
+chooses, the size it is chosen on, and the same silver values in both modes."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from spark_jobs.contracts import get_contract
+from spark_jobs.core.codegen import FACTORY_MODE, WHOLE_STAGE, fit_to_lake, layer_bytes, set_mode
+from spark_jobs.core.settings import REPO_ROOT
+from spark_jobs.ingest import bronze
+from spark_jobs.silver import build as silver
+from spark_jobs.silver.quarantine import quarantine_rows
+from spark_jobs.silver.rules import validate
+
+pytestmark = pytest.mark.quick
+
+DEMO = REPO_ROOT / "data_samples" / "demo" / "landing" / "supervision_actions" / "2024-06-28"
+
+
+def _mode(spark) -> tuple[str | None, str | None]:
+    return spark.conf.get(FACTORY_MODE), spark.conf.get(WHOLE_STAGE)
+
+
+def _disk_bytes(root: Path, suffix: str | None = None) -> int:
+    """Bytes of the files under `root`: without the `.crc` checksums Hadoop's local file system
+    writes beside its files (suffix None), or only those ending in `suffix`."""
+    return sum(
+        f.stat().st_size
+        for f in root.rglob("*")
+        if f.is_file() and (f.suffix == suffix if suffix else f.suffix != ".crc")
+    )
+
+
+def test_a_small_lake_interprets_and_a_zero_threshold_compiles(spark, lake):
+    try:
+        assert layer_bytes(spark, lake) == 0  # no bronze yet
+        assert fit_to_lake(spark, lake) is True
+        assert _mode(spark) == ("NO_CODEGEN", "false")
+        path = lake.table_path("bronze", "sizes")
+        spark.range(1000).write.format("delta").save(path)
+        data = _disk_bytes(Path(path).parent)
+        assert 0 < data <= layer_bytes(spark, lake) <= data + _disk_bytes(Path(path), ".crc")
+        assert fit_to_lake(spark, dataclasses.replace(lake, interpreted_below_mb=0)) is False
+        assert _mode(spark) == ("FALLBACK", "true")  # unset: Spark's defaults
+    finally:
+        set_mode(spark, interpreted=False)
+
+
+def test_a_lake_over_the_threshold_compiles(spark, lake, monkeypatch):
+    monkeypatch.setattr("spark_jobs.core.codegen.layer_bytes", lambda *_: 16 * 1024 * 1024)
+    try:
+        assert fit_to_lake(spark, lake) is False
+        assert _mode(spark) == ("FALLBACK", "true")
+        monkeypatch.setattr("spark_jobs.core.codegen.layer_bytes", lambda *_: 16 * 1024 * 1024 - 1)
+        assert fit_to_lake(spark, lake) is True
+    finally:
+        set_mode(spark, interpreted=False)
+
+
+def _delivered(lake, source: str):
+    """The demo's delivery of `source` as bronze rows (Arrow), read by the product's readers."""
+    contract = get_contract(source, lake.contract_dir)
+    folder = DEMO.parent.parent / source / "2024-06-28"
+    return contract, [
+        bronze.bronze_rows(contract, f.read_bytes(), f"{source}/2024-06-28/{f.name}",
+                           date(2024, 6, 28))
+        for f in sorted(folder.iterdir())
+    ]  # fmt: skip
+
+
+def _classified(spark, delivered, references=None):
+    contract, tables = delivered
+    rows = spark.createDataFrame(tables[0])
+    for table in tables[1:]:
+        rows = rows.unionByName(spark.createDataFrame(table))
+    return silver.classify(contract, validate(spark, contract, rows, references))
+
+
+def _silver_values(spark, lake, items, actions) -> tuple[list, list]:
+    """The demo's actions (checked against its catalog) as silver would keep them: accepted
+    rows and quarantine rows, sorted."""
+    catalog = silver.accepted_rows(items[0], _classified(spark, items), lake).cache()
+    classified = _classified(spark, actions, {"supervision_items": catalog}).cache()
+    try:
+        accepted = silver.accepted_rows(actions[0], classified, lake).drop("_silver_at")
+        quarantined = quarantine_rows(actions[0], classified)
+        return sorted(map(str, accepted.collect())), sorted(map(str, quarantined.collect()))
+    finally:
+        classified.unpersist()
+        catalog.unpersist()
+
+
+def test_silver_computes_the_same_values_interpreted_and_compiled(spark, lake):
+    items, actions = _delivered(lake, "supervision_items"), _delivered(lake, "supervision_actions")
+    try:
+        set_mode(spark, interpreted=True)
+        interpreted = _silver_values(spark, lake, items, actions)
+        set_mode(spark, interpreted=False)
+        compiled = _silver_values(spark, lake, items, actions)
+    finally:
+        set_mode(spark, interpreted=False)
+    assert len(interpreted[0]) == 290 and len(interpreted[1]) > 0
+    assert interpreted == compiled
