@@ -6,7 +6,7 @@ tests) that compiling costs more than evaluating the rows: a gold build of the p
 first day ran about 2,200 compilations. With expressions interpreted
 (`spark.sql.codegen.factoryMode=NO_CODEGEN`, whole-stage codegen off), the actions' and the
 credit repositories' gold parts, built again and again in one warm process, took 12.6-13.4 s
-against 17.1-19.2 s compiled (about 30 % less JVM CPU), and the demo day 79.7 s against 94.0 s.
+against 17.1-19.2 s compiled (about 30 % less JVM CPU), and the demo day 81.3 s against 94.0 s.
 On a large lake it is the other way round: the five action marts over one million actions took
 98-102 s interpreted against 32-56 s compiled. So each task chooses when it starts
 (`fit_to_lake`): interpreted while bronze, which holds every row ever delivered, is smaller than
