@@ -19,8 +19,8 @@ DEVELOPMENT_MASKING_KEY = "local-development-key-not-secret"
 
 
 def _whole_number(name: str, default: int) -> int:
-    value = _env(name, str(default))
-    if not value.isdigit():
+    value = _env(name, str(default)).strip()
+    if not (value.isascii() and value.isdigit()):
         raise ValueError(f"{name} must be a whole number (megabytes), not {value!r}")
     return int(value)
 
