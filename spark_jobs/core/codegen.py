@@ -24,22 +24,21 @@ from __future__ import annotations
 
 import logging
 
+from spark_jobs.core.session import put_conf
 from spark_jobs.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
 FACTORY_MODE = "spark.sql.codegen.factoryMode"
 WHOLE_STAGE = "spark.sql.codegen.wholeStage"
-INTERPRETED = {FACTORY_MODE: "NO_CODEGEN", WHOLE_STAGE: "false"}
+INTERPRETED: dict[str, str | None] = {FACTORY_MODE: "NO_CODEGEN", WHOLE_STAGE: "false"}
 COMPILED: dict[str, str | None] = {FACTORY_MODE: None, WHOLE_STAGE: None}  # Spark's defaults
 
 
 def layer_bytes(spark, settings: Settings, layer: str = "bronze") -> int:
     """Bytes under the lake's `layer` folder (data files and logs; 0 before the first table),
     from one file-system summary: local disk or S3A alike, no Spark job."""
-    jvm = spark._jvm
-    root = settings.table_path(layer, "_").rsplit("/", 1)[0]
-    jpath = jvm.org.apache.hadoop.fs.Path(root)
+    jpath = spark._jvm.org.apache.hadoop.fs.Path(f"{settings.lake_root}/{layer}")
     fs = jpath.getFileSystem(spark._jsc.hadoopConfiguration())
     if not fs.exists(jpath):
         return 0
@@ -53,11 +52,7 @@ def interpreted_for(settings: Settings, bronze_bytes: int) -> bool:
 
 def set_mode(spark, interpreted: bool) -> None:
     """Interpreted (True) or Spark's compiled default (False) for the session's next queries."""
-    for key, value in (INTERPRETED if interpreted else COMPILED).items():
-        if value is None:
-            spark.conf.unset(key)
-        else:
-            spark.conf.set(key, value)
+    put_conf(spark, INTERPRETED if interpreted else COMPILED)
 
 
 def fit_to_lake(spark, settings: Settings) -> bool:

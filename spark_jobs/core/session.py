@@ -166,13 +166,14 @@ def session_conf(spark, values: Mapping[str, str | None]) -> Iterator[None]:
     it was before (unset if it was unset), also when the block fails."""
     before = {key: spark.conf.get(key, None) for key in values}
     try:
-        _put(spark, values)
+        put_conf(spark, values)
         yield
     finally:
-        _put(spark, before)
+        put_conf(spark, before)
 
 
-def _put(spark, values: Mapping[str, str | None]) -> None:
+def put_conf(spark, values: Mapping[str, str | None]) -> None:
+    """Set runtime SQL settings on the session (None: unset, back to Spark's default)."""
     for key, value in values.items():
         if value is None:
             spark.conf.unset(key)
