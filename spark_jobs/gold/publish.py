@@ -46,6 +46,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from spark_jobs.contracts import all_contracts
 from spark_jobs.core.catalog import lake_tables
 from spark_jobs.core.delta import latest_version
@@ -297,11 +299,22 @@ def _record_build(settings: Settings, run_date: str, select: Sequence[str], buil
     _write_json(path, builds)
 
 
+def combined_column_tests() -> list[str]:
+    """The kinds of column test (dbt var `declared_column_checks`) that the generic test
+    `declared_column_checks` runs in one query per model (dbt_project/tests/generic/): about
+    170 Spark queries of a gold build become about 50 (docs/pitfalls.md, "A dbt test is a
+    Spark query")."""
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text("utf-8"))
+    return list(project["vars"]["declared_column_checks"])
+
+
 def build_args(
     select: Sequence[str], missing: Sequence[str], keep_as_of: bool = False
 ) -> list[str]:
     """`dbt build` of `select` (everything when empty) without what depends on `missing`, and,
-    with `keep_as_of`, without the models computed on the run date and their descendants."""
+    with `keep_as_of`, without the models computed on the run date and their descendants.
+    The column tests that each model's `declared_column_checks` test runs together are left
+    out (`combined_column_tests`)."""
     args = ["build"]
     if select:
         # `buildable`: a test runs when all its parents are selected or upstream of the
@@ -311,6 +324,8 @@ def build_args(
     exclude = [f"source:silver.{name}+" for name in missing]
     if keep_as_of:
         exclude.append(f"tag:{AS_OF_RUN_DATE}+")
+    # each model's declared_column_checks test runs these column tests in one query
+    exclude += [f"test_name:{kind}" for kind in combined_column_tests()]
     if exclude:
         args += ["--exclude", *exclude]
     return args

@@ -9,7 +9,13 @@ import re
 import yaml
 
 from spark_jobs.core.settings import Settings
-from spark_jobs.gold.publish import _record_run_date, build_args, kept_as_of, published_run_dates
+from spark_jobs.gold.publish import (
+    _record_run_date,
+    build_args,
+    combined_column_tests,
+    kept_as_of,
+    published_run_dates,
+)
 from spark_jobs.pipeline.gold_parts import GOLD_PARTS, MODELS, SNAPSHOTS, gold_models
 from spark_jobs.quality.gate_record import failed_gate_sources, write_gate_record
 
@@ -66,8 +72,15 @@ def test_every_part_is_a_tag_in_the_project():
         assert part in text, part
 
 
+# the column tests each model's declared_column_checks runs in one query (test_column_checks)
+COMBINED = [
+    "test_name:not_null", "test_name:unique", "test_name:accepted_values", "test_name:at_least",
+    "test_name:not_before",
+]  # fmt: skip
+
+
 def test_build_args_exclude_what_depends_on_missing_sources():
-    assert build_args((), ()) == ["build"]
+    assert build_args((), ()) == ["build", "--exclude", *COMBINED]
     assert build_args(["tag:repository_5"], ["hotline_12345", "knowledge"]) == [
         "build",
         "--select",
@@ -77,7 +90,31 @@ def test_build_args_exclude_what_depends_on_missing_sources():
         "--exclude",
         "source:silver.hotline_12345+",
         "source:silver.knowledge+",
+        *COMBINED,
     ]
+
+
+def _kind(test) -> str:
+    return test if isinstance(test, str) else next(iter(test))
+
+
+def test_every_model_with_combined_column_tests_runs_declared_column_checks():
+    """The pipeline leaves the column tests of those kinds out of its builds: a model that
+    declares one and lacks `declared_column_checks` would go unchecked."""
+    kinds = set(combined_column_tests())
+    unchecked, checked = [], 0
+    for path in sorted([*MODELS.rglob("*.yml"), *(MODELS.parent / "snapshots").rglob("*.yml")]):
+        doc = yaml.safe_load(path.read_text("utf-8")) or {}
+        for node in [*(doc.get("models") or []), *(doc.get("snapshots") or [])]:
+            declared = {
+                _kind(t) for c in node.get("columns") or [] for t in c.get("data_tests") or []
+            }
+            if declared & kinds:
+                checked += 1
+                if "declared_column_checks" not in map(_kind, node.get("data_tests") or []):
+                    unchecked.append(node["name"])
+    assert unchecked == []
+    assert checked >= 50  # every mart, metric, risk model, staging model and the snapshot
 
 
 def test_gate_record_is_per_run_date(tmp_path):
@@ -137,9 +174,11 @@ def test_every_model_computed_on_the_run_date_is_tagged_as_of_run_date():
 def test_build_args_keep_the_run_date_models_of_a_past_date():
     assert build_args(["tag:metrics"], ["knowledge"], keep_as_of=True) == [
         "build", "--select", "tag:metrics", "--indirect-selection", "buildable",
-        "--exclude", "source:silver.knowledge+", "tag:as_of_run_date+",
+        "--exclude", "source:silver.knowledge+", "tag:as_of_run_date+", *COMBINED,
     ]  # fmt: skip
-    assert build_args((), (), keep_as_of=True) == ["build", "--exclude", "tag:as_of_run_date+"]
+    assert build_args((), (), keep_as_of=True) == [
+        "build", "--exclude", "tag:as_of_run_date+", *COMBINED,
+    ]  # fmt: skip
 
 
 def test_a_selection_is_kept_only_for_a_date_it_was_published_for(tmp_path):
