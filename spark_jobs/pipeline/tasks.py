@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import logging
 import sys
 import threading
 from datetime import date
@@ -27,6 +28,7 @@ from spark_jobs.silver import build as silver
 # The sources gold (dbt) reads today; silver and the gate cover every contract.
 # Bronze is written by the ingest DAGs only.
 SOURCES = ("supervision_items", "supervision_actions")
+log = logging.getLogger(__name__)
 
 
 def _ctx(run_date: str | date, warm: tuple[str, ...] = ()):
@@ -73,16 +75,26 @@ def quality_gate(run_date) -> dict:
     (`quality/gate_record.py`): the gold tasks exclude its marts, so gold is never built on a
     table that failed its gate. The task itself fails only when the catalog or the actions
     (`SOURCES`, what the national export reads) failed; the other failures are in the result,
-    the Data Docs and the quality report."""
+    the Data Docs and the quality report. A table that passed and has not changed since
+    (same Delta commit, same suite) keeps its pass without a validation
+    (`quality/gate_passed.py`); its entry says since which run date."""
     settings, spark, day = _ctx(run_date, warm=("great_expectations.data_context",))
+    from spark_jobs.quality import gate_passed
     from spark_jobs.quality.gate import QualityGateFailed, enforce_quality_gate, gate_session
     from spark_jobs.quality.gate_record import write_gate_record
 
-    out, failures, failed_sources = {}, [], []
+    out, failures, failed_sources, verdicts = {}, [], [], {}
     with gate_session(settings) as session:  # one GE project load, the Data Docs built once
         for c in _contracts(settings):
             name = c.name
             if not _has_table(spark, settings, "silver", name):
+                continue
+            state = gate_passed.table_state(spark, settings, name)
+            suite = gate_passed.suite_fingerprint(settings, name)
+            kept = gate_passed.kept_pass(settings, name, state, suite)
+            if kept is not None:
+                log.info("quality gate %s: unchanged since its pass on %s", name, kept["run_date"])
+                out[name] = gate_passed.kept_summary(settings, kept)
                 continue
             try:
                 result = enforce_quality_gate(
@@ -93,12 +105,14 @@ def quality_gate(run_date) -> dict:
                 if name in SOURCES:
                     failures.append(exc)
                 result = exc.result
+            verdicts[name] = gate_passed.verdict(state, suite, day.isoformat(), result)
             out[name] = {
                 "success": result.success,
                 "evaluated": result.evaluated,
                 "failed": result.failed,
                 "data_docs": str(result.docs_index),
             }
+        gate_passed.remember(settings, verdicts)
     write_gate_record(settings, day.isoformat(), failed_sources)  # gold excludes their marts
     if failures:
         error = QualityGateFailed("\n".join(str(f) for f in failures), failures[0].result)
