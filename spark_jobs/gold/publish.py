@@ -51,6 +51,7 @@ import yaml
 from spark_jobs.contracts import all_contracts
 from spark_jobs.core.catalog import lake_tables
 from spark_jobs.core.delta import latest_version
+from spark_jobs.core.json_files import read_json, write_json
 from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
 from spark_jobs.gold.dbt_runner import PROJECT_DIR, DbtFailed, run_dbt
@@ -155,20 +156,11 @@ def run_dates_path(settings: Settings) -> Path:
 def published_run_dates(settings: Settings) -> dict[str, list[str]]:
     """{run date (`YYYY-MM-DD`): the selections (`_selection`) published for it}."""
     path = run_dates_path(settings)
-    return json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    return read_json(path)
 
 
 def _selection(select: Sequence[str]) -> str:
     return " ".join(sorted(select)) or "all"
-
-
-def _write_json(path: Path, data: Any) -> None:
-    """Write to a temporary name, then rename: a crash leaves the old file or the new one,
-    never half (the marker, the run dates, the last builds)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, sort_keys=True, indent=1), "utf-8")
-    tmp.replace(path)
 
 
 def _record_run_date(settings: Settings, run_date: str, select: Sequence[str]) -> None:
@@ -178,7 +170,7 @@ def _record_run_date(settings: Settings, run_date: str, select: Sequence[str]) -
         return
     done.append(_selection(select))
     path = run_dates_path(settings)
-    _write_json(path, dates)
+    write_json(path, dates)
 
 
 def kept_as_of(settings: Settings, run_date: str, select: Sequence[str] = ()) -> str | None:
@@ -247,7 +239,7 @@ def last_build(settings: Settings, run_date: str, select: Sequence[str]) -> dict
     """The inputs and resulting gold versions of the last published build of this run date and
     selection: a rerun with the same inputs on the same gold is not rebuilt (no new commit)."""
     path = _builds_path(settings)
-    builds = json.loads(path.read_text("utf-8")) if path.exists() else {}
+    builds = read_json(path)
     return builds.get(f"{run_date} {_selection(select)}")
 
 
@@ -284,7 +276,7 @@ def marts_unchanged(settings: Settings, select: Sequence[str], marts: str, gold:
     inputs they would come out the same, so nothing is rebuilt. Without this, re-running
     days 1 and 2 after day 3 rebuilt every mart twice, and then day 3 again."""
     path = _builds_path(settings)
-    builds = json.loads(path.read_text("utf-8")) if path.exists() else {}
+    builds = read_json(path)
     suffix = f" {_selection(select)}"
     return any(
         key.endswith(suffix) and b.get("marts") == marts and b.get("gold") == gold
@@ -294,9 +286,9 @@ def marts_unchanged(settings: Settings, select: Sequence[str], marts: str, gold:
 
 def _record_build(settings: Settings, run_date: str, select: Sequence[str], build: dict) -> None:
     path = _builds_path(settings)
-    builds = json.loads(path.read_text("utf-8")) if path.exists() else {}
+    builds = read_json(path)
     builds[f"{run_date} {_selection(select)}"] = build
-    _write_json(path, builds)
+    write_json(path, builds)
 
 
 def combined_column_tests() -> list[str]:
@@ -383,7 +375,7 @@ def build_and_publish(
             "unchanged": True,
         }
     marker = marker_path(settings)
-    _write_json(marker, {"run_date": run_date, "versions": before})
+    write_json(marker, {"run_date": run_date, "versions": before})
     try:
         run_dbt(
             # No manifest.json or run_results.json: dbt writes the manifest twice per call

@@ -85,13 +85,14 @@ def quality_gate(run_date) -> dict:
 
     out, failures, failed_sources, verdicts = {}, [], [], {}
     with gate_session(settings) as session:  # one GE project load, the Data Docs built once
+        passed = gate_passed.passes(settings)  # read inside the project's lock
         for c in _contracts(settings):
             name = c.name
             if not _has_table(spark, settings, "silver", name):
                 continue
             state = gate_passed.table_state(spark, settings, name)
             suite = gate_passed.suite_fingerprint(settings, name)
-            kept = gate_passed.kept_pass(settings, name, state, suite)
+            kept = gate_passed.kept_pass(passed, name, state, suite)
             if kept is not None:
                 log.info("quality gate %s: unchanged since its pass on %s", name, kept["run_date"])
                 out[name] = gate_passed.kept_summary(settings, kept)

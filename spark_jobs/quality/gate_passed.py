@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from spark_jobs.core.delta import commit_text, latest_version
+from spark_jobs.core.json_files import read_json, write_json
 from spark_jobs.core.settings import Settings
 from spark_jobs.quality.suites import load_suite_config
 
@@ -42,14 +43,15 @@ def suite_fingerprint(settings: Settings, suite: str) -> str:
     return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def _read(settings: Settings) -> dict[str, Any]:
-    path = passed_path(settings)
-    return json.loads(path.read_text("utf-8")) if path.is_file() else {}
+def passes(settings: Settings) -> dict[str, Any]:
+    """Every kept pass, by table name (read once per gate run)."""
+    return read_json(passed_path(settings))
 
 
-def kept_pass(settings: Settings, name: str, state: str, suite: str) -> dict | None:
-    """The pass of silver.<name> in this state with this suite, or None (validate it)."""
-    entry = _read(settings).get(name)
+def kept_pass(passed: dict[str, Any], name: str, state: str, suite: str) -> dict | None:
+    """The pass of silver.<name> (in `passes`) in this state with this suite, or None
+    (validate it)."""
+    entry = passed.get(name)
     if entry and entry.get("state") == state and entry.get("suite") == suite:
         return entry
     return None
@@ -73,19 +75,15 @@ def verdict(state: str, suite: str, run_date: str, result) -> dict | None:
     return {"state": state, "suite": suite, "run_date": run_date, "evaluated": result.evaluated}
 
 
-def remember(settings: Settings, passes: dict[str, dict | None]) -> None:
+def remember(settings: Settings, verdicts: dict[str, dict | None]) -> None:
     """Record these tables' passes (`{name: {state, suite, run_date, evaluated}}`) and forget
     the tables that failed today (`{name: None}`)."""
-    if not passes:
+    if not verdicts:
         return
-    entries = _read(settings)
-    for name, entry in passes.items():
+    entries = passes(settings)
+    for name, entry in verdicts.items():
         if entry is None:
             entries.pop(name, None)
         else:
             entries[name] = entry
-    path = passed_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(entries, indent=1, sort_keys=True), "utf-8")
-    tmp.replace(path)
+    write_json(passed_path(settings), entries)

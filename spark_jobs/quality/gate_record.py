@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from spark_jobs.core.json_files import write_json
 from spark_jobs.core.settings import Settings
 
 
@@ -23,10 +24,7 @@ def gate_record_path(settings: Settings, run_date: str) -> Path:
 def write_gate_record(settings: Settings, run_date: str, failed: Iterable[str]) -> Path:
     """Record the sources that failed the gate on `run_date` (replaced atomically)."""
     path = gate_record_path(settings, run_date)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"run_date": run_date, "failed": sorted(set(failed))}), "utf-8")
-    tmp.replace(path)
+    write_json(path, {"run_date": run_date, "failed": sorted(set(failed))})
     return path
 
 

@@ -30,7 +30,6 @@ the validation once: silver 62-67 s -> 30-32 s).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date
 
@@ -40,6 +39,7 @@ from pyspark.sql import functions as F
 from spark_jobs.contracts import Contract
 from spark_jobs.core import ops
 from spark_jobs.core.delta import latest_version
+from spark_jobs.core.json_files import read_json, write_json
 from spark_jobs.core.settings import Settings
 from spark_jobs.silver.quarantine import QUARANTINE_SCHEMA
 from spark_jobs.silver.quarantine import table as quarantine_table
@@ -219,17 +219,12 @@ def _checks_file(settings: Settings):
 
 def load_checks(settings: Settings) -> dict[str, dict[str, int]]:
     """source → the referenced tables' versions when its held rows were last checked."""
-    path = _checks_file(settings)
-    return json.loads(path.read_text("utf-8")) if path.exists() else {}
+    return read_json(_checks_file(settings))
 
 
 def save_checks(settings: Settings, checks: dict[str, dict[str, int]]) -> None:
     """Write the file whole through a temporary name, so a crash leaves the old one."""
-    path = _checks_file(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(checks, sort_keys=True, indent=1), "utf-8")
-    tmp.replace(path)
+    write_json(_checks_file(settings), checks)
 
 
 __all__ = [

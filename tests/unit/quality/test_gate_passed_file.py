@@ -16,10 +16,22 @@ def test_a_pass_is_kept_for_the_same_commit_and_suite_only(tmp_path):
     passed = SimpleNamespace(success=True, evaluated=12)
     entry = gate_passed.verdict("3:ab12", "s1", "2024-06-28", passed)
     gate_passed.remember(settings, {"supervision_items": entry})
-    assert gate_passed.kept_pass(settings, "supervision_items", "3:ab12", "s1") == entry
-    assert gate_passed.kept_pass(settings, "supervision_items", "4:cd34", "s1") is None
-    assert gate_passed.kept_pass(settings, "supervision_items", "3:ab12", "s2") is None
-    assert gate_passed.kept_pass(settings, "supervision_actions", "3:ab12", "s1") is None
+    assert (
+        gate_passed.kept_pass(gate_passed.passes(settings), "supervision_items", "3:ab12", "s1")
+        == entry
+    )
+    assert (
+        gate_passed.kept_pass(gate_passed.passes(settings), "supervision_items", "4:cd34", "s1")
+        is None
+    )
+    assert (
+        gate_passed.kept_pass(gate_passed.passes(settings), "supervision_items", "3:ab12", "s2")
+        is None
+    )
+    assert (
+        gate_passed.kept_pass(gate_passed.passes(settings), "supervision_actions", "3:ab12", "s1")
+        is None
+    )
     summary = gate_passed.kept_summary(settings, entry)
     assert summary["unchanged_since"] == "2024-06-28" and summary["evaluated"] == 12
 
@@ -34,8 +46,8 @@ def test_a_failure_forgets_the_pass(tmp_path):
     failed = SimpleNamespace(success=False, evaluated=5)
     assert gate_passed.verdict("2:bb", "s", "2024-06-29", failed) is None
     gate_passed.remember(settings, {"approvals": None})
-    assert gate_passed.kept_pass(settings, "approvals", "1:aa", "s") is None
-    assert gate_passed.kept_pass(settings, "knowledge", "1:aa", "s") == entry
+    assert gate_passed.kept_pass(gate_passed.passes(settings), "approvals", "1:aa", "s") is None
+    assert gate_passed.kept_pass(gate_passed.passes(settings), "knowledge", "1:aa", "s") == entry
 
 
 def test_the_suite_fingerprint_follows_the_suite(tmp_path):
