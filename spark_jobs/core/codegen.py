@@ -1,4 +1,4 @@
-"""Compiled or interpreted expressions, chosen by the size of the lake.
+"""Compiled or interpreted expressions, and adaptive query execution, chosen by the size of the lake.
 
 Spark turns every query's expressions into Java source, compiles it with Janino, and the JIT
 then compiles those classes again. On a small lake (a province's first days, the demo, the
@@ -15,9 +15,18 @@ province's first day is 3.6 MB, the million-action day 107 MB), compiled from th
 Spark's compiled default everywhere. Both modes compute the same values: Spark runs its own
 expression tests in both, and the suite runs our stages in both (docs/pitfalls.md).
 
+The same small-lake mode turns adaptive query execution off and shuffles into two partitions.
+AQE runs every shuffle and broadcast of a query as a job of its own and plans the rest again
+after each: the risk signals' query on the province ran 115 jobs (222 stages) with it and 47
+without, for 69 rows. Measured in one warm process, alternating (docs/pitfalls.md): the
+province's silver 33.0 s -> 27.5 s, its eleven gold parts 51.3 s -> 44.2 s. Two partitions, not
+one: one was as fast on the province but lost 8 s in silver at 171,278 actions (13.8 MB of
+bronze, still a small lake), where two were even with AQE. On a large lake AQE chooses joins
+and partition counts from the real sizes, so it stays on there.
+
 `factoryMode` is a setting Spark documents as internal (its tests switch it); it is the only
-switch for expression codegen. It and `wholeStage` are runtime SQL settings, so a long-lived
-process (the main job, a test session) changes mode between tasks as its lake grows.
+switch for expression codegen. All four are runtime SQL settings, so a long-lived process (the
+main job, a test session) changes mode between tasks as its lake grows.
 """
 
 from __future__ import annotations
@@ -31,8 +40,17 @@ log = logging.getLogger(__name__)
 
 FACTORY_MODE = "spark.sql.codegen.factoryMode"
 WHOLE_STAGE = "spark.sql.codegen.wholeStage"
-INTERPRETED: dict[str, str | None] = {FACTORY_MODE: "NO_CODEGEN", WHOLE_STAGE: "false"}
-COMPILED: dict[str, str | None] = {FACTORY_MODE: None, WHOLE_STAGE: None}  # Spark's defaults
+ADAPTIVE = "spark.sql.adaptive.enabled"
+SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions"
+# The small-lake mode, and the large-lake one: Spark's defaults, and the session's launch
+# value of the shuffle partitions (None: unset).
+INTERPRETED: dict[str, str | None] = {
+    FACTORY_MODE: "NO_CODEGEN",
+    WHOLE_STAGE: "false",
+    ADAPTIVE: "false",
+    SHUFFLE_PARTITIONS: "2",
+}
+COMPILED: dict[str, str | None] = {FACTORY_MODE: None, WHOLE_STAGE: None, ADAPTIVE: None}
 
 
 def layer_bytes(spark, settings: Settings, layer: str = "bronze") -> int:
@@ -51,20 +69,27 @@ def interpreted_for(settings: Settings, bronze_bytes: int) -> bool:
 
 
 def set_mode(spark, interpreted: bool) -> None:
-    """Interpreted (True) or Spark's compiled default (False) for the session's next queries."""
-    put_conf(spark, INTERPRETED if interpreted else COMPILED)
+    """The small-lake mode (True: interpreted expressions, no AQE, two shuffle partitions) or
+    Spark's defaults with the session's own shuffle partitions (False) for the next queries."""
+    if interpreted:
+        put_conf(spark, INTERPRETED)
+    else:
+        launched = spark.sparkContext.getConf().get(SHUFFLE_PARTITIONS, None)
+        put_conf(spark, {**COMPILED, SHUFFLE_PARTITIONS: launched})
 
 
 def fit_to_lake(spark, settings: Settings) -> bool:
-    """Set the session to interpreted or compiled expressions for this lake's size; return
-    True when interpreted. A pipeline task calls it once, when it starts (`pipeline.tasks`).
+    """Set the session to the small-lake mode or Spark's defaults for this lake's size; return
+    True for the small-lake mode. A pipeline task calls it once, when it starts (`pipeline.tasks`).
     Ingest always compiles: it writes the day's delivery, a million rows on an empty lake."""
     size = layer_bytes(spark, settings) if settings.interpreted_below_mb > 0 else None
     interpreted = size is not None and interpreted_for(settings, size)
     set_mode(spark, interpreted)
     log.info(
-        "expressions %s (bronze %s bytes, threshold %s MB)",
-        "interpreted" if interpreted else "compiled",
+        "%s (bronze %s bytes, threshold %s MB)",
+        "small lake: expressions interpreted, adaptive execution off, two shuffle partitions"
+        if interpreted
+        else "expressions compiled, adaptive execution on",
         size,
         settings.interpreted_below_mb,
     )

@@ -1,5 +1,6 @@
-"""Interpreted or compiled expressions by the lake's size (`core/codegen.py`): the mode a task
-chooses, the size it is chosen on, and the same silver values in both modes."""
+"""The small-lake mode by the lake's size (`core/codegen.py`: interpreted expressions, adaptive
+execution off, two shuffle partitions): the mode a task chooses, the size it is chosen on, the
+session's own settings back after it, and the same silver values in both modes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from spark_jobs.contracts import get_contract
-from spark_jobs.core.codegen import FACTORY_MODE, WHOLE_STAGE, fit_to_lake, layer_bytes, set_mode
+from spark_jobs.core.codegen import (
+    ADAPTIVE,
+    FACTORY_MODE,
+    SHUFFLE_PARTITIONS,
+    WHOLE_STAGE,
+    fit_to_lake,
+    layer_bytes,
+    set_mode,
+)
 from spark_jobs.core.settings import REPO_ROOT
 from spark_jobs.ingest import bronze
 from spark_jobs.silver import build as silver
@@ -22,8 +31,14 @@ pytestmark = pytest.mark.quick
 DEMO = REPO_ROOT / "data_samples" / "demo" / "landing" / "supervision_actions" / "2024-06-28"
 
 
-def _mode(spark) -> tuple[str | None, str | None]:
-    return spark.conf.get(FACTORY_MODE), spark.conf.get(WHOLE_STAGE)
+def _mode(spark) -> tuple[str | None, ...]:
+    return tuple(
+        spark.conf.get(k) for k in (FACTORY_MODE, WHOLE_STAGE, ADAPTIVE, SHUFFLE_PARTITIONS)
+    )
+
+
+SMALL = ("NO_CODEGEN", "false", "false", "2")
+LARGE = ("FALLBACK", "true", "true", "4")  # Spark's defaults; the session's 4 partitions
 
 
 def _disk_bytes(root: Path, suffix: str | None = None) -> int:
@@ -40,13 +55,13 @@ def test_a_small_lake_interprets_and_a_zero_threshold_compiles(spark, lake):
     try:
         assert layer_bytes(spark, lake) == 0  # no bronze yet
         assert fit_to_lake(spark, lake) is True
-        assert _mode(spark) == ("NO_CODEGEN", "false")
+        assert _mode(spark) == SMALL
         path = lake.table_path("bronze", "sizes")
         spark.range(1000).write.format("delta").save(path)
         data = _disk_bytes(Path(path).parent)
         assert 0 < data <= layer_bytes(spark, lake) <= data + _disk_bytes(Path(path), ".crc")
         assert fit_to_lake(spark, dataclasses.replace(lake, interpreted_below_mb=0)) is False
-        assert _mode(spark) == ("FALLBACK", "true")  # unset: Spark's defaults
+        assert _mode(spark) == LARGE
     finally:
         set_mode(spark, interpreted=False)
 
@@ -55,11 +70,13 @@ def test_a_lake_over_the_threshold_compiles(spark, lake, monkeypatch):
     monkeypatch.setattr("spark_jobs.core.codegen.layer_bytes", lambda *_: 16 * 1024 * 1024)
     try:
         assert fit_to_lake(spark, lake) is False
-        assert _mode(spark) == ("FALLBACK", "true")
+        assert _mode(spark) == LARGE
         monkeypatch.setattr("spark_jobs.core.codegen.layer_bytes", lambda *_: 16 * 1024 * 1024 - 1)
         assert fit_to_lake(spark, lake) is True
+        assert _mode(spark) == SMALL
     finally:
         set_mode(spark, interpreted=False)
+    assert _mode(spark) == LARGE
 
 
 def _delivered(lake, source: str):
