@@ -44,13 +44,13 @@ ADAPTIVE = "spark.sql.adaptive.enabled"
 SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions"
 # The small-lake mode, and the large-lake one: Spark's defaults, and the session's launch
 # value of the shuffle partitions (None: unset).
-INTERPRETED: dict[str, str | None] = {
+SMALL_LAKE: dict[str, str | None] = {
     FACTORY_MODE: "NO_CODEGEN",
     WHOLE_STAGE: "false",
     ADAPTIVE: "false",
     SHUFFLE_PARTITIONS: "2",
 }
-COMPILED: dict[str, str | None] = {FACTORY_MODE: None, WHOLE_STAGE: None, ADAPTIVE: None}
+LARGE_LAKE: dict[str, str | None] = {FACTORY_MODE: None, WHOLE_STAGE: None, ADAPTIVE: None}
 
 
 def layer_bytes(spark, settings: Settings, layer: str = "bronze") -> int:
@@ -72,10 +72,10 @@ def set_mode(spark, interpreted: bool) -> None:
     """The small-lake mode (True: interpreted expressions, no AQE, two shuffle partitions) or
     Spark's defaults with the session's own shuffle partitions (False) for the next queries."""
     if interpreted:
-        put_conf(spark, INTERPRETED)
+        put_conf(spark, SMALL_LAKE)
     else:
         launched = spark.sparkContext.getConf().get(SHUFFLE_PARTITIONS, None)
-        put_conf(spark, {**COMPILED, SHUFFLE_PARTITIONS: launched})
+        put_conf(spark, {**LARGE_LAKE, SHUFFLE_PARTITIONS: launched})
 
 
 def fit_to_lake(spark, settings: Settings) -> bool:
