@@ -124,14 +124,24 @@ def base_settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="session")
 def spark(base_settings):
+    from spark_jobs.core.codegen import set_mode
     from spark_jobs.core.session import get_spark
 
     session = get_spark(base_settings)
+    set_mode(session, interpreted=True)  # a test's lake is small: run it as production would
     yield session
     session.stop()
 
 
 @pytest.fixture
 def lake(spark, tmp_path, base_settings) -> Settings:
-    """Settings for a new, empty local lake under this test's tmp_path (shares the session)."""
+    """Settings for a new, empty local lake under this test's tmp_path (shares the session).
+
+    The session is put back in the small-lake mode (`core/codegen.py`), which the pipeline's
+    tasks choose for a lake this size and an earlier test's ingest may have left: the Spark and
+    dbt tiers call product functions directly, not through `pipeline.tasks`. Compiled
+    expressions stay covered by `tests/spark/core/test_codegen.py`."""
+    from spark_jobs.core.codegen import set_mode
+
+    set_mode(spark, interpreted=True)
     return dataclasses.replace(base_settings, home=tmp_path / "lakehouse")

@@ -63,7 +63,7 @@ def test_a_small_lake_interprets_and_a_zero_threshold_compiles(spark, lake):
         assert fit_to_lake(spark, dataclasses.replace(lake, interpreted_below_mb=0)) is False
         assert _mode(spark) == LARGE
     finally:
-        set_mode(spark, interpreted=False)
+        set_mode(spark, interpreted=True)
 
 
 def test_a_lake_over_the_threshold_compiles(spark, lake, monkeypatch):
@@ -75,8 +75,8 @@ def test_a_lake_over_the_threshold_compiles(spark, lake, monkeypatch):
         assert fit_to_lake(spark, lake) is True
         assert _mode(spark) == SMALL
     finally:
-        set_mode(spark, interpreted=False)
-    assert _mode(spark) == LARGE
+        set_mode(spark, interpreted=True)  # the test session's mode (tests/conftest.py)
+    assert _mode(spark) == SMALL
 
 
 def _delivered(lake, source: str):
@@ -120,6 +120,6 @@ def test_silver_computes_the_same_values_interpreted_and_compiled(spark, lake):
         set_mode(spark, interpreted=False)
         compiled = _silver_values(spark, lake, items, actions)
     finally:
-        set_mode(spark, interpreted=False)
+        set_mode(spark, interpreted=True)
     assert len(interpreted[0]) == 290 and len(interpreted[1]) > 0
     assert interpreted == compiled
