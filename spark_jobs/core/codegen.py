@@ -56,7 +56,11 @@ LARGE_LAKE: dict[str, str | None] = {FACTORY_MODE: None, WHOLE_STAGE: None, ADAP
 def layer_bytes(spark, settings: Settings, layer: str = "bronze") -> int:
     """Bytes under the lake's `layer` folder (data files and logs; 0 before the first table),
     from one file-system summary: local disk or S3A alike, no Spark job."""
-    jpath = spark._jvm.org.apache.hadoop.fs.Path(f"{settings.lake_root}/{layer}")
+    return _bytes_under(spark, f"{settings.lake_root}/{layer}")
+
+
+def _bytes_under(spark, uri: str) -> int:
+    jpath = spark._jvm.org.apache.hadoop.fs.Path(uri)
     fs = jpath.getFileSystem(spark._jsc.hadoopConfiguration())
     if not fs.exists(jpath):
         return 0
@@ -78,18 +82,26 @@ def set_mode(spark, interpreted: bool) -> None:
         put_conf(spark, {**LARGE_LAKE, SHUFFLE_PARTITIONS: launched})
 
 
-def fit_to_lake(spark, settings: Settings) -> bool:
+def fit_to_lake(spark, settings: Settings, delivery: str | None = None) -> bool:
     """Set the session to the small-lake mode or Spark's defaults for this lake's size; return
     True for the small-lake mode. A pipeline task calls it once, when it starts (`pipeline.tasks`).
-    Ingest always compiles: it writes the day's delivery, a million rows on an empty lake."""
-    size = layer_bytes(spark, settings) if settings.interpreted_below_mb > 0 else None
+    Ingest passes the day's landing folder (`delivery`, relative to the landing zone), whose
+    bytes count with bronze's: it writes the delivery, which can be a million rows on an empty
+    lake."""
+    if settings.interpreted_below_mb > 0:
+        size = layer_bytes(spark, settings)
+        if delivery is not None:
+            size += _bytes_under(spark, f"{settings.landing_root}/{delivery}")
+    else:
+        size = None
     interpreted = size is not None and interpreted_for(settings, size)
     set_mode(spark, interpreted)
     log.info(
-        "%s (bronze %s bytes, threshold %s MB)",
+        "%s (bronze%s %s bytes, threshold %s MB)",
         "small lake: expressions interpreted, adaptive execution off, two shuffle partitions"
         if interpreted
         else "expressions compiled, adaptive execution on",
+        " and the delivery" if delivery is not None else "",
         size,
         settings.interpreted_below_mb,
     )

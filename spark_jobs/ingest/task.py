@@ -102,15 +102,16 @@ def ingest_source(source: str, run_date, settings: Settings | None = None, spark
     `settings` and `spark` default to the environment's (`Settings.from_env()`, `get_spark`);
     tests pass their own.
     """
-    from spark_jobs.core.codegen import set_mode
+    from spark_jobs.core.codegen import fit_to_lake
     from spark_jobs.core.session import get_spark
     from spark_jobs.ingest import bronze
 
     settings = settings or Settings.from_env()
     contract = find_contract(source, settings.contract_dir)
     spark = spark or get_spark(settings)
-    set_mode(spark, interpreted=False)  # a delivery can be large on a small lake (core/codegen.py)
     day = _day(run_date)
+    # the small-lake mode while bronze and this delivery are small (core/codegen.py)
+    fit_to_lake(spark, settings, delivery=f"{contract.landing_dir}/{day.isoformat()}")
     results = bronze.ingest(spark, settings, contract, day)
     summary = summarize(contract, day, results)
     for f in summary["files"]:

@@ -79,6 +79,31 @@ def test_a_lake_over_the_threshold_compiles(spark, lake, monkeypatch):
     assert _mode(spark) == SMALL
 
 
+def test_ingest_counts_the_delivery_with_bronze(spark, lake):
+    """A big delivery on an empty lake is ingested compiled, a small one in the small-lake mode
+    (`ingest_source` passes its landing folder to `fit_to_lake`)."""
+    from spark_jobs.ingest.task import ingest_source
+
+    one_mb = dataclasses.replace(lake, interpreted_below_mb=1)
+    folder = Path(one_mb.landing_root) / "supervision_items" / "2024-06-28"
+    folder.mkdir(parents=True)
+    demo = DEMO.parent.parent / "supervision_items" / "2024-06-28" / "supervision_items_2024-06-28.csv"
+    (folder / demo.name).write_bytes(demo.read_bytes())
+    try:
+        assert fit_to_lake(spark, one_mb, delivery="supervision_items/2024-06-28") is True
+        # a second file of 1 MB takes the day over the threshold; bronze alone is still empty
+        (folder / "padding.csv").write_bytes(b"x" * 1024 * 1024)
+        assert fit_to_lake(spark, one_mb, delivery="supervision_items/2024-06-28") is False
+        assert _mode(spark) == LARGE
+        assert fit_to_lake(spark, one_mb) is True
+        (folder / "padding.csv").unlink()
+        summary = ingest_source("supervision_items", "2024-06-28", settings=one_mb, spark=spark)
+        assert summary["rows_ingested"] == 23
+        assert _mode(spark) == SMALL
+    finally:
+        set_mode(spark, interpreted=True)
+
+
 def _delivered(lake, source: str):
     """The demo's delivery of `source` as bronze rows (Arrow), read by the product's readers."""
     contract = get_contract(source, lake.contract_dir)
