@@ -87,7 +87,9 @@ def test_ingest_counts_the_delivery_with_bronze(spark, lake):
     one_mb = dataclasses.replace(lake, interpreted_below_mb=1)
     folder = Path(one_mb.landing_root) / "supervision_items" / "2024-06-28"
     folder.mkdir(parents=True)
-    demo = DEMO.parent.parent / "supervision_items" / "2024-06-28" / "supervision_items_2024-06-28.csv"
+    demo = (
+        DEMO.parent.parent / "supervision_items" / "2024-06-28" / "supervision_items_2024-06-28.csv"
+    )
     (folder / demo.name).write_bytes(demo.read_bytes())
     try:
         assert fit_to_lake(spark, one_mb, delivery="supervision_items/2024-06-28") is True
