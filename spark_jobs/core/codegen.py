@@ -11,8 +11,8 @@ On a large lake it is the other way round: the five action marts over one millio
 98-102 s interpreted against 32-56 s compiled. So each task chooses when it starts
 (`fit_to_lake`): interpreted while bronze, which holds every row ever delivered, is smaller than
 `Settings.interpreted_below_mb` (`LAKEHOUSE_INTERPRETED_BELOW_MB`, 16 MB by default; the
-province's first day is 3.6 MB, the million-action day 107 MB), compiled from then on. 0 keeps
-Spark's compiled default everywhere. Both modes compute the same values: Spark runs its own
+province's first day is 3.6 MB, the million-action day 107 MB), compiled from then on; an ingest
+adds the bytes of the delivery it writes. 0 keeps Spark's compiled default everywhere. Both modes compute the same values: Spark runs its own
 expression tests in both, and the suite runs our stages in both (docs/pitfalls.md).
 
 The same small-lake mode turns adaptive query execution off and shuffles into two partitions.
