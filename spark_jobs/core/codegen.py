@@ -12,8 +12,9 @@ On a large lake it is the other way round: the five action marts over one millio
 (`fit_to_lake`): interpreted while bronze, which holds every row ever delivered, is smaller than
 `Settings.interpreted_below_mb` (`LAKEHOUSE_INTERPRETED_BELOW_MB`, 16 MB by default; the
 province's first day is 3.6 MB, the million-action day 107 MB), compiled from then on; an ingest
-adds the bytes of the delivery it writes. 0 keeps Spark's compiled default everywhere. Both modes compute the same values: Spark runs its own
-expression tests in both, and the suite runs our stages in both (docs/pitfalls.md).
+adds the bytes of the delivery it writes. 0 keeps Spark's compiled default everywhere. Both
+modes compute the same values: Spark runs its own expression tests in both, and the suite runs
+our stages in both (docs/pitfalls.md).
 
 The same small-lake mode turns adaptive query execution off and shuffles into two partitions.
 AQE runs every shuffle and broadcast of a query as a job of its own and plans the rest again

@@ -99,6 +99,7 @@ def test_ingest_counts_the_delivery_with_bronze(spark, lake):
         assert _mode(spark) == LARGE
         assert fit_to_lake(spark, one_mb) is True
         (folder / "padding.csv").unlink()
+        set_mode(spark, interpreted=False)  # so that only ingest's own choice can make it small
         summary = ingest_source("supervision_items", "2024-06-28", settings=one_mb, spark=spark)
         assert summary["rows_ingested"] == 23
         assert _mode(spark) == SMALL
