@@ -51,6 +51,37 @@ def _disk_bytes(root: Path, suffix: str | None = None) -> int:
     )
 
 
+def _hadoop_crc(table: str) -> int:
+    """Bytes of the `.<name>.crc` files Hadoop's local file system writes beside its own."""
+    return sum(f.stat().st_size for f in Path(table).rglob(".*.crc"))
+
+
+def _parquet_bytes(table: Path) -> int:
+    return sum(f.stat().st_size for f in table.glob("*.parquet"))
+
+
+def test_bronze_is_sized_by_its_live_files_not_its_storage(spark, lake):
+    """OPTIMIZE and overwrites leave the replaced files until VACUUM: the size that chooses the
+    mode is what the latest commit's checksum states, the files a query reads."""
+    path = lake.table_path("bronze", "sizes")
+    spark.range(1000).write.format("delta").save(path)
+    before = _parquet_bytes(Path(path))
+    spark.range(2000, 2010).repartition(1).write.format("delta").mode("overwrite").save(path)
+    stored = _parquet_bytes(Path(path))
+    live = layer_bytes(spark, lake)
+    assert live == stored - before  # the one file of the second commit
+    assert 0 < live < before < stored
+    other = lake.table_path("bronze", "others")
+    spark.range(10).repartition(1).write.format("delta").save(other)
+    assert layer_bytes(spark, lake) == live + _parquet_bytes(Path(other))
+    # A table whose latest commit has no checksum counts its folder: data files and log (and
+    # perhaps the local file system's own .crc files)
+    for crc in (Path(other) / "_delta_log").glob("0*.crc"):
+        crc.unlink()
+    folder = layer_bytes(spark, lake) - live
+    assert _disk_bytes(Path(other)) <= folder <= _disk_bytes(Path(other)) + _hadoop_crc(other)
+
+
 def test_a_small_lake_interprets_and_a_zero_threshold_compiles(spark, lake):
     try:
         assert layer_bytes(spark, lake) == 0  # no bronze yet
@@ -58,8 +89,7 @@ def test_a_small_lake_interprets_and_a_zero_threshold_compiles(spark, lake):
         assert _mode(spark) == SMALL
         path = lake.table_path("bronze", "sizes")
         spark.range(1000).write.format("delta").save(path)
-        data = _disk_bytes(Path(path).parent)
-        assert 0 < data <= layer_bytes(spark, lake) <= data + _disk_bytes(Path(path), ".crc")
+        assert layer_bytes(spark, lake) == _parquet_bytes(Path(path)) > 0
         assert fit_to_lake(spark, dataclasses.replace(lake, interpreted_below_mb=0)) is False
         assert _mode(spark) == LARGE
     finally:
