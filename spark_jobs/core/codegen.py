@@ -82,9 +82,9 @@ def _table_bytes(jvm, fs, table) -> int:
     commit (`<version>.json`); the folder's bytes where that checksum is missing."""
     log = jvm.org.apache.hadoop.fs.Path(table, "_delta_log")
     names = {s.getPath().getName() for s in fs.listStatus(log)} if fs.exists(log) else set()
-    versions = [n[:20] for n in names if COMMIT.fullmatch(n)]
-    if versions and f"{max(versions)}.crc" in names:
-        stream = fs.open(jvm.org.apache.hadoop.fs.Path(log, f"{max(versions)}.crc"))
+    latest = max((n[:20] for n in names if COMMIT.fullmatch(n)), default=None)
+    if latest is not None and f"{latest}.crc" in names:
+        stream = fs.open(jvm.org.apache.hadoop.fs.Path(log, f"{latest}.crc"))
         try:
             text = jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8")
         finally:
