@@ -10,9 +10,13 @@
   statistics are all older only when the bound is known at planning time. With the bound as a
   scalar subquery every run read the whole history of silver and of the mart (docs/pitfalls.md,
   "Data skipping needs literals").
+  For the docs site (`dbt docs generate`, flags.WHICH 'generate') the bound is written as the
+  subquery it stands for, and nothing is queried.
 -#}
 {% macro newer_silver_rows(column='_silver_at', part=none) %}
-{%- if is_incremental() -%}
+{%- if is_incremental() and execute and flags.WHICH == 'generate' -%}
+{{ column }} > (select max({{ column }}) from {{ this }}{% if part %} where {{ part }}{% endif %})
+{%- elif is_incremental() -%}
 {%- set newest = none -%}
 {%- if execute -%}
 {%- set newest_sql -%}

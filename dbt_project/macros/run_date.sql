@@ -5,11 +5,12 @@
   dbt's vars every day, and dbt re-parses the whole project whenever they change. A var
   `run_date` given to plain dbt still wins.
   `dbt run` and `dbt build` refuse to build a model that uses it without a valid run date;
-  compile, docs and show render `current_date()` instead, so they need no run date.
+  compile, docs and show render `current_date()` instead, so they need no run date; the docs
+  site does not even ask the session (a query per use, on every report).
 -#}
 {% macro run_date() -%}
     {%- set value = var('run_date', none) -%}
-    {%- if value is none and execute -%}
+    {%- if value is none and execute and flags.WHICH != 'generate' -%}
         {%- set value = session_run_date() -%}
     {%- endif -%}
     {%- if execute and flags.WHICH in ('run', 'build') -%}

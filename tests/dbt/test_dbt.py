@@ -433,6 +433,16 @@ def test_source_freshness_and_the_static_docs_site(spark, built):
     # The manifest is inlined (no server needed), lineage from every source to every mart.
     assert "source.supervision_lakehouse.silver.hotline_12345" in html
     assert "model.supervision_lakehouse.complaints" in html
+    # Models compiled for the site without a query; data tests listed, not compiled.
+    nodes = json.loads((dbt_target_path(settings) / "manifest.json").read_text())["nodes"]
+    tests = [n for n in nodes.values() if n["resource_type"] == "test"]
+    assert len(tests) > 100 and not any(n.get("compiled") for n in tests)
+    assert "test.supervision_lakehouse.unique_supervision_actions_action_id" in html
+    actions = nodes["model.supervision_lakehouse.supervision_actions"]["compiled_code"]
+    assert "_silver_at > (select max(_silver_at) from" in actions
+    assert "timestamp_micros(" not in actions
+    scorecard = nodes["model.supervision_lakehouse.evaluation_scorecard"]["compiled_code"]
+    assert "where run_date = current_date()" in scorecard
 
 
 def test_every_model_has_its_yml_beside_it_and_its_repository_tag(spark, built):
