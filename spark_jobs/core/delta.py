@@ -137,13 +137,55 @@ def ensure_table(spark, settings: Settings, layer: str, name: str, schema: T.Str
 
 def commit_text(spark, location: str, version: int) -> str:
     """The JSON actions of one commit (`_delta_log/<version>.json`), read as text."""
+    return _log_file_text(spark, location, f"{version:020d}.json")
+
+
+def _log_file_text(spark, location: str, name: str) -> str:
+    """One file of the table's `_delta_log`, as text: by Python on a local lake, through
+    Hadoop's file system (S3A) otherwise."""
+    if "://" not in location:
+        return (Path(location.removeprefix("file:")) / "_delta_log" / name).read_text("utf-8")
     jvm = spark._jvm
-    jpath = jvm.org.apache.hadoop.fs.Path(f"{location.rstrip('/')}/_delta_log/{version:020d}.json")
+    jpath = jvm.org.apache.hadoop.fs.Path(f"{location.rstrip('/')}/_delta_log/{name}")
     stream = jpath.getFileSystem(spark._jsc.hadoopConfiguration()).open(jpath)
     try:
         return str(jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8"))
     finally:
         stream.close()
+
+
+def checksum_rows(spark, location: str) -> int | None:
+    """The table's rows as its latest commit's checksum (`_delta_log/<version>.crc`) states
+    them: the records of every live file it lists (`allFiles`, each with its statistics) less
+    those the file's deletion vector removes. No Spark job: in a new process `count()` loads
+    each table's Delta snapshot first (the report's 71 counts took 34-42 s there, 6 s warm).
+    None when the checksum, its file list or a file's record count is missing (Delta lists
+    the files only for tables with few of them); the caller counts with Spark then."""
+    names = _log_names(spark, location) or []
+    versions = [int(n[:20]) for n in names if n.endswith(".json") and n[:20].isdigit()]
+    if not versions or f"{max(versions):020d}.crc" not in names:
+        return None
+    try:
+        checksum = json.loads(_log_file_text(spark, location, f"{max(versions):020d}.crc"))
+    except (OSError, ValueError):  # being written, or gone with a log clean-up
+        return None
+    files = checksum.get("allFiles")
+    if files is None:
+        return 0 if checksum.get("numFiles") == 0 else None
+    rows = 0
+    for entry in files:
+        records = json.loads(entry.get("stats") or "{}").get("numRecords")
+        if not isinstance(records, int):
+            return None
+        rows += records - int((entry.get("deletionVector") or {}).get("cardinality", 0))
+    return rows
+
+
+def table_rows(spark, location: str, table: str) -> int:
+    """Rows of the table `table` stored at `location`: from its checksum when it states them
+    (`checksum_rows`), else `count()`."""
+    rows = checksum_rows(spark, location)
+    return rows if rows is not None else spark.table(table).count()
 
 
 def committed_with(spark, location: str, after: int, user_metadata: str) -> bool:

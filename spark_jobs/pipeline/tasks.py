@@ -18,6 +18,7 @@ from datetime import date
 from spark_jobs.contracts import all_contracts, build_order
 from spark_jobs.core.catalog import lake_tables
 from spark_jobs.core.codegen import fit_to_lake
+from spark_jobs.core.delta import table_rows
 from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import LAYERS, Settings
 from spark_jobs.core.storage import Storage
@@ -226,9 +227,11 @@ def report(run_date) -> dict:
         "run_date": day.isoformat(),
         "delivered": [r.asDict() for r in delivered],
         "mode": settings.mode,
-        "rows": {
-            f"{layer}.{t}": spark.table(f"{layer}.{t}").count()
-            for layer, t, _ in sorted(lake_tables(settings), key=lambda x: LAYERS.index(x[0]))
+        "rows": {  # from each table's Delta checksum where it states them (core/delta.py)
+            f"{layer}.{t}": table_rows(spark, location, f"{layer}.{t}")
+            for layer, t, location in sorted(
+                lake_tables(settings), key=lambda x: LAYERS.index(x[0])
+            )
             if layer in ("bronze", "silver", "gold") and t != "quarantine"
         },
         "quarantine_rows": spark.table("silver.quarantine").where("status = 'quarantined'").count(),
