@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from delta.tables import DeltaTable
 
 from spark_jobs.core.delta import checksum_rows, table_rows
+
+pytestmark = pytest.mark.slow  # ten Delta commits: kept out of the quick tier's 3 minutes
 
 
 def test_checksum_rows_agree_with_count_through_merges_deletes_and_optimize(spark, lake):
