@@ -172,6 +172,8 @@ def checksum_rows(spark, location: str) -> int | None:
     files = checksum.get("allFiles")
     if files is None:
         return 0 if checksum.get("numFiles") == 0 else None
+    if len(files) != checksum.get("numFiles"):  # a list that is not the whole table
+        return None
     rows = 0
     for entry in files:
         records = json.loads(entry.get("stats") or "{}").get("numRecords")
