@@ -33,10 +33,9 @@ main job, a test session) changes mode between tasks as its lake grows.
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 
+from spark_jobs.core.delta import latest_checksum
 from spark_jobs.core.session import put_conf
 from spark_jobs.core.settings import Settings
 
@@ -55,8 +54,6 @@ SMALL_LAKE: dict[str, str | None] = {
     SHUFFLE_PARTITIONS: "2",
 }
 LARGE_LAKE: dict[str, str | None] = {FACTORY_MODE: None, WHOLE_STAGE: None, ADAPTIVE: None}
-# A commit in a Delta log: twenty digits and .json (not a checkpoint, nor a compacted log).
-COMMIT = re.compile(r"\d{20}\.json")
 
 
 def layer_bytes(spark, settings: Settings, layer: str = "bronze") -> int:
@@ -71,28 +68,18 @@ def layer_bytes(spark, settings: Settings, layer: str = "bronze") -> int:
     if not fs.exists(root):
         return 0
     return sum(
-        _table_bytes(jvm, fs, status.getPath())
+        _table_bytes(spark, fs, status.getPath())
         for status in fs.listStatus(root)
         if status.isDirectory()
     )
 
 
-def _table_bytes(jvm, fs, table) -> int:
-    """`tableSizeBytes` of the checksum (`_delta_log/<version>.crc`) of the table's latest
-    commit (`<version>.json`); the folder's bytes where that checksum is missing."""
-    log = jvm.org.apache.hadoop.fs.Path(table, "_delta_log")
-    names = {s.getPath().getName() for s in fs.listStatus(log)} if fs.exists(log) else set()
-    latest = max((n[:20] for n in names if COMMIT.fullmatch(n)), default=None)
-    if latest is not None and f"{latest}.crc" in names:
-        stream = fs.open(jvm.org.apache.hadoop.fs.Path(log, f"{latest}.crc"))
-        try:
-            text = jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8")
-        finally:
-            stream.close()
-        size = json.loads(text).get("tableSizeBytes")
-        if isinstance(size, int):
-            return size
-    return int(fs.getContentSummary(table).getLength())
+def _table_bytes(spark, fs, table) -> int:
+    """`tableSizeBytes` of the table's latest checksum (`core/delta.latest_checksum`); the
+    folder's bytes where that checksum is missing."""
+    checksum = latest_checksum(spark, str(table)) or {}
+    size = checksum.get("tableSizeBytes")
+    return size if isinstance(size, int) else int(fs.getContentSummary(table).getLength())
 
 
 def _bytes_under(spark, uri: str) -> int:

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import random
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,8 @@ from spark_jobs.core.settings import Settings
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
+# A commit in a Delta log: twenty digits and .json (not a checkpoint, nor a compacted log).
+COMMIT = re.compile(r"\d{20}\.json")
 
 # Delta's optimistic-concurrency failures (io.delta.exceptions.*, and their error classes): another
 # process committed first. The losing transaction wrote nothing visible; running it again
@@ -154,20 +157,29 @@ def _log_file_text(spark, location: str, name: str) -> str:
         stream.close()
 
 
-def checksum_rows(spark, location: str) -> int | None:
-    """The table's rows as its latest commit's checksum (`_delta_log/<version>.crc`) states
-    them: the records of every live file it lists (`allFiles`, each with its statistics) less
-    those the file's deletion vector removes. No Spark job: in a new process `count()` loads
-    each table's Delta snapshot first (the report's 71 counts took 34-42 s there, 6 s warm).
-    None when the checksum, its file list or a file's record count is missing (Delta lists
-    the files only for tables with few of them); the caller counts with Spark then."""
+def latest_checksum(spark, location: str) -> dict | None:
+    """The checksum (`_delta_log/<version>.crc`) of the table's latest commit, parsed; None when
+    that commit has none (a crash between the two, or a writer that skips them) or it cannot be
+    read (being written, or gone with a log clean-up). Local disk or S3A, no Spark job."""
     names = _log_names(spark, location) or []
-    versions = [int(n[:20]) for n in names if n.endswith(".json") and n[:20].isdigit()]
+    versions = [int(n[:20]) for n in names if COMMIT.fullmatch(n)]
     if not versions or f"{max(versions):020d}.crc" not in names:
         return None
     try:
-        checksum = json.loads(_log_file_text(spark, location, f"{max(versions):020d}.crc"))
-    except (OSError, ValueError):  # being written, or gone with a log clean-up
+        return json.loads(_log_file_text(spark, location, f"{max(versions):020d}.crc"))
+    except (OSError, ValueError):
+        return None
+
+
+def checksum_rows(spark, location: str) -> int | None:
+    """The table's rows as its latest commit's checksum states them (`latest_checksum`): the
+    records of every live file it lists (`allFiles`, each with its statistics) less those the
+    file's deletion vector removes. No Spark job: in a new process `count()` loads each
+    table's Delta snapshot first (the report's 71 counts took 34-42 s there, 6 s warm).
+    None when the checksum, its file list or a file's record count is missing (Delta lists
+    the files only for tables with few of them); the caller counts with Spark then."""
+    checksum = latest_checksum(spark, location)
+    if checksum is None:
         return None
     files = checksum.get("allFiles")
     if files is None:
