@@ -195,6 +195,17 @@ def checksum_rows(spark, location: str) -> int | None:
     return rows
 
 
+def set_transactions(spark, location: str) -> dict[str, int] | None:
+    """appId → version of every transaction id (`txnAppId`/`txnVersion`) the table holds, as
+    its latest checksum lists them; None when the checksum is missing or leaves them out (Delta
+    lists them only while a table has few of them): the caller then reads the table instead."""
+    checksum = latest_checksum(spark, location)
+    txns = None if checksum is None else checksum.get("setTransactions")
+    if not isinstance(txns, list):
+        return None
+    return {t["appId"]: int(t["version"]) for t in txns}
+
+
 def table_rows(spark, location: str, table: str) -> int:
     """Rows of the table `table` stored at `location`: from its checksum when it states them
     (`checksum_rows`), else `count()`."""

@@ -4,12 +4,13 @@ Each file is parsed once, here, into strings (no type inference: identifiers kee
 and X) by the reader of its contract's `format` (`readers.py`: csv, xlsx, jsonl, json_pages).
 Every delivered row becomes one bronze row, with `_source_file`, `_file_sha256`, `_row_number`,
 `_batch_id` and `_ingested_at`; a row that cannot be read cleanly is kept with `_parse_error` so
-that silver can quarantine it: nothing read is dropped. One Delta commit per file (per dump for
-a paged JSON dump), made idempotent with `txnAppId`/`txnVersion`, so a crash leaves either the
-whole file or none of it, and a file already ingested (same SHA-256) is skipped.
+that silver can quarantine it: nothing read is dropped. One Delta commit per delivery folder
+(`commit.py`: the folder's new files and complete dumps together, exactly once under a
+transaction id per source and day), so a crash leaves either the whole folder or none of it;
+a file already ingested (same SHA-256) is skipped.
 
-Paged JSON dumps (`<dump>_p<NNNN>.json`) are ingested whole by `dumps.py`: one batch and one
-commit per complete dump, its pages `waiting` while some are still to come (a dump delivered in
+Paged JSON dumps (`<dump>_p<NNNN>.json`) are ingested whole by `dumps.py`: one batch per
+complete dump, its pages `waiting` while some are still to come (a dump delivered in
 parts over several days), the dump rejected whole when a page is unreadable.
 
 Some files are refused before they are read, each recorded as `rejected` with its reason
@@ -23,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
@@ -32,10 +32,9 @@ import pyarrow as pa
 
 from spark_jobs.contracts import Contract
 from spark_jobs.core import ops
-from spark_jobs.core.catalog import register_table
-from spark_jobs.core.delta import committed_with, latest_version, on_conflict_retry
 from spark_jobs.core.settings import Settings
 from spark_jobs.core.storage import Storage
+from spark_jobs.ingest.commit import Pending, commit_files
 from spark_jobs.ingest.landing import landing_refusal
 from spark_jobs.ingest.readers import (
     DumpRejected,
@@ -52,7 +51,9 @@ __all__ = [
     "ingest",
     "ingest_file",
     "ingested_files",
+    "land",
     "parse_delivery",
+    "read_file",
 ]
 
 log = logging.getLogger(__name__)
@@ -119,34 +120,6 @@ def bronze_rows(contract: Contract, data: bytes, key: str, delivery_date: date) 
     )
 
 
-def _append(spark, settings: Settings, contract: Contract, table: pa.Table, sha: str) -> bool:
-    """One Delta commit; a retry with the same content (same txnAppId) is a no-op. Returns
-    False when that content was already committed, by another process ingesting the same file
-    at the same moment (its rows are in bronze once, from that process)."""
-    path = settings.table_path("bronze", contract.name)
-    app_id = f"bronze:{contract.name}:{sha}"
-    mine = f"{app_id} {uuid.uuid4().hex}"  # this attempt's commit, told apart from a racer's
-    try:
-        before = latest_version(spark, path)
-    except LookupError:
-        before = -1
-
-    def write() -> None:
-        (
-            spark.createDataFrame(table)
-            .write.format("delta")
-            .mode("append")
-            .option("txnAppId", app_id)
-            .option("txnVersion", 0)
-            .option("userMetadata", mine)
-            .save(path)
-        )
-
-    on_conflict_retry(write, f"bronze.{contract.name}")  # two writers at once: the loser again
-    register_table(spark, "bronze", contract.name, path)
-    return committed_with(spark, path, before, mine)
-
-
 def _base(
     contract: Contract, key: str, sha: str | None, batch_id: str | None, delivery_date: date
 ) -> dict:
@@ -180,22 +153,18 @@ def _reject(
     return FileResult(key, "rejected", reason=reason, batch_id=batch_id)
 
 
-def ingest_file(
-    spark,
-    settings: Settings,
+def read_file(
     contract: Contract,
     storage: Storage,
     key: str,
     delivery_date: date,
     seen: dict[str, str],
     ops_rows: list[dict],
-) -> FileResult:
-    """Land one file (csv, xlsx, jsonl) in bronze (or skip/reject it); append its
-    ops.batch_log row to `ops_rows`.
-
-    The ops rows are written once per run, after the files: a crash before that re-runs the
-    appends, which `txnAppId` turns into no-ops, and then records them.
-    """
+) -> FileResult | Pending:
+    """Read one delivered file (csv, xlsx, jsonl): its rows ready for bronze (`Pending`), or
+    the file's outcome when there is nothing to write (a duplicate, a rejected file, a header
+    only), with its ops.batch_log row appended to `ops_rows`. A file read here counts as seen,
+    so the same content under a second name in the folder is a duplicate of the first."""
     if contract.format == "json_pages":
         raise ValueError(f"{contract.name}: a paged dump is ingested whole, use dumps.ingest_dump")
     data = storage.read_bytes(f"landing/{key}")
@@ -223,21 +192,63 @@ def ingest_file(
             f"{key}: cannot be read ({type(exc).__name__}: {exc})",
             ops_rows,
         )
-    n = table.num_rows
-    if n:  # a header-only delivery is recorded, with nothing to write
-        table = _with_lineage(contract, table, [key] * n, [sha] * n, batch_id, delivery_date)
-        if not _append(spark, settings, contract, table, sha):
-            reason = (
-                f"{key}: already in bronze, committed by another process ingesting it at the "
-                "same moment (or by a run killed before recording it); not written twice"
-            )
-            log.warning("bronze %s: %s", contract.name, reason)
-            ops_rows.append({**base, "status": "ingested", "rows_read": n})
-            seen[sha] = key
-            return FileResult(key, "ingested", rows=n, reason=reason, batch_id=batch_id)
-    ops_rows.append({**base, "status": "ingested", "rows_read": n})
     seen[sha] = key
-    return FileResult(key, "ingested", rows=n, batch_id=batch_id)
+    n = table.num_rows
+    if not n:  # a header-only delivery is recorded, with nothing to write
+        ops_rows.append({**base, "status": "ingested", "rows_read": 0})
+        return FileResult(key, "ingested", batch_id=batch_id)
+    table = _with_lineage(contract, table, [key] * n, [sha] * n, batch_id, delivery_date)
+    return Pending(key, sha, batch_id, table)
+
+
+def land(
+    spark,
+    settings: Settings,
+    contract: Contract,
+    delivery_date: date,
+    files: list[Pending],
+    ops_rows: list[dict],
+) -> list[FileResult]:
+    """Commit the files read from one delivery folder (`commit.commit_files`: one commit,
+    exactly once) and record each as ingested.
+
+    The ops rows are written once per run, after the commit: a crash before that re-runs the
+    folder, and the commit finds the files in bronze and writes nothing again."""
+    already = commit_files(spark, settings, contract, delivery_date, files) if files else set()
+    results = []
+    for f in files:
+        n = f.table.num_rows
+        base = _base(contract, f.key, f.sha, f.batch_id, delivery_date)
+        ops_rows.append({**base, "status": "ingested", "rows_read": n})
+        reason = None
+        if f.sha in already:
+            reason = ALREADY.format(key=f.key)
+            log.warning("bronze %s: %s", contract.name, reason)
+        results.append(FileResult(f.key, "ingested", rows=n, reason=reason, batch_id=f.batch_id))
+    return results
+
+
+def ingest_file(
+    spark,
+    settings: Settings,
+    contract: Contract,
+    storage: Storage,
+    key: str,
+    delivery_date: date,
+    seen: dict[str, str],
+    ops_rows: list[dict],
+) -> FileResult:
+    """Land one file in bronze (or skip/reject it): `read_file`, then `land` it alone."""
+    read = read_file(contract, storage, key, delivery_date, seen, ops_rows)
+    if isinstance(read, FileResult):
+        return read
+    return land(spark, settings, contract, delivery_date, [read], ops_rows)[0]
+
+
+ALREADY = (
+    "{key}: already in bronze, committed by another process ingesting it at the same moment (or "
+    "by a run killed before recording it); not written twice"
+)
 
 
 # what makes a bronze ops row the same outcome again (recorded_at aside)
@@ -318,15 +329,31 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
     if contract.format == "json_pages":
         from spark_jobs.ingest import dumps  # imports this module
 
+        dumps_read: list[Pending] = []
         results += dumps.ingest_dumps(
             spark, settings, contract, storage, keys, delivery_date, seen, waiting, ops_rows,
-            progress,
+            progress, dumps_read,
         )  # fmt: skip
+        if dumps_read:  # the folder's complete dumps, one commit
+            already = commit_files(spark, settings, contract, delivery_date, dumps_read)
+            for r in results:
+                if r.batch_id in {p.batch_id for p in dumps_read if p.sha in already}:
+                    r.reason = ALREADY.format(key=r.source_file)
     else:
+        pending: list[Pending] = []
         for key in keys:
-            results.append(
-                ingest_file(spark, settings, contract, storage, key, delivery_date, seen, ops_rows)
-            )
-            progress.done(results[-1])
-    ops.record(spark, settings, _new_outcomes(ops_rows, recorded))
+            read = read_file(contract, storage, key, delivery_date, seen, ops_rows)
+            if isinstance(read, Pending):
+                pending.append(read)
+            else:
+                results.append(read)
+                progress.done(read)
+        for result in land(spark, settings, contract, delivery_date, pending, ops_rows):
+            results.append(result)
+            progress.done(result)
+        order = {k: i for i, k in enumerate(keys)}
+        results.sort(key=lambda r: order.get(r.source_file, -1))  # refused first, then by name
+    new = _new_outcomes(ops_rows, recorded)
+    known = {outcome[0] for outcome in recorded}  # OUTCOME starts with source_file
+    ops.record(spark, settings, new, all_new=not any(r["source_file"] in known for r in new))
     return results

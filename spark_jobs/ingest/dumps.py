@@ -30,6 +30,7 @@ from spark_jobs.core.settings import Settings
 from spark_jobs.core.storage import Storage
 from spark_jobs.ingest import bronze
 from spark_jobs.ingest.bronze import FileResult, Progress, batch_id_for
+from spark_jobs.ingest.commit import Pending
 from spark_jobs.ingest.readers import (
     DumpIncomplete,
     FileRejected,
@@ -70,6 +71,7 @@ def ingest_dumps(
     waiting: list[str],
     ops_rows: list[dict],
     progress: Progress,
+    pending: list[Pending],
 ) -> list[FileResult]:
     """Every dump of one delivery folder (`keys`), each with its waiting pages from earlier
     folders; a file that is not a page file is rejected. `seen` and `waiting`:
@@ -123,6 +125,7 @@ def ingest_dumps(
                 delivery_date,
                 seen,
                 ops_rows,
+                pending,
             )
         )
         progress.done(results[-1], len(unit_keys))
@@ -151,9 +154,11 @@ def ingest_dump(
     delivery_date: date,
     seen: dict[str, str],
     ops_rows: list[dict],
+    pending: list[Pending],
 ) -> list[FileResult]:
-    """Land one paged JSON dump (its page files `keys`) as one batch and one commit, or skip or
-    reject it whole; append one ops.batch_log row per page file to `ops_rows`."""
+    """Read one paged JSON dump (its page files `keys`) as one batch, for the folder's commit
+    (appended to `pending`), or skip or reject it whole; append one ops.batch_log row per page
+    file to `ops_rows`."""
     keys = sorted(keys, key=lambda k: (split_page_name(k) or (dump, 0))[1])
     datas = {k: storage.read_bytes(f"landing/{k}") for k in keys}
     shas = {k: bronze._sha256(datas[k]) for k in keys}
@@ -223,7 +228,7 @@ def ingest_dump(
         table = bronze._with_lineage(
             contract, table, files, [shas[f] for f in files], batch_id, delivery_date
         )
-        bronze._append(spark, settings, contract, table, dump_sha)
+        pending.append(Pending(keys[0], dump_sha, batch_id, table, frozenset(shas.values())))
     per_page = Counter(files)
     for k in keys:
         ops_rows.append(

@@ -11,14 +11,15 @@ contract order. It prints per source: files, rows landed, rejected files, and se
 
 - `read`: reading the delivered bytes, SHA-256, and the contract's reader (csv / xlsx / jsonl /
   paged JSON → pyarrow strings), all in the Python driver;
-- `write`: the Delta append (`createDataFrame` from Arrow + one Delta commit per file or dump);
+- `write`: the Delta append (`createDataFrame` from Arrow + one Delta commit per delivery
+  folder, `ingest/commit.py`, with its look at what bronze holds);
 - `ops`: ops.batch_log (the already-ingested lookup and the MERGE of the file rows);
 - `total`: wall time of the source's ingest (read + write + ops + lineage columns, listing);
 
 and rows per second (rows / total). The split is measured by wrapping bronze's own functions
-(`read_delivery`, `read_json_dump`, `_sha256`, `_append`, `ingested_files`, `ops.record`, and the
-storage's `read_bytes`) for the run; bronze.py is not changed. Not collected by pytest (the file
-is `bench_*.py`). `--reuse` keeps an existing generated province of the same parameters.
+(`read_delivery`, `read_json_dump`, `_sha256`, `commit._commit_once`, `ingested_files`,
+`ops.record`, and the storage's `read_bytes`) for the run; the product code is not changed.
+Not collected by pytest (the file is `bench_*.py`). `--reuse` keeps an existing generated province of the same parameters.
 """
 
 from __future__ import annotations
@@ -68,13 +69,13 @@ def instrument(timers: Timers) -> None:
     """Wrap bronze's steps in place (module attributes, for this process only)."""
     from spark_jobs.core import ops
     from spark_jobs.core.storage import LocalStorage
-    from spark_jobs.ingest import bronze
+    from spark_jobs.ingest import bronze, commit, dumps
 
     bronze.read_delivery = timers.wrap("read", bronze.read_delivery)
-    bronze.read_json_dump = timers.wrap("read", bronze.read_json_dump)
+    dumps.read_json_dump = timers.wrap("read", dumps.read_json_dump)
     bronze._sha256 = timers.wrap("read", bronze._sha256)
     LocalStorage.read_bytes = timers.wrap("read", LocalStorage.read_bytes)
-    bronze._append = timers.wrap("write", bronze._append)
+    commit._commit_once = timers.wrap("write", commit._commit_once)  # a folder's commit
     bronze.ingested_files = timers.wrap("ops", bronze.ingested_files)
     ops.record = timers.wrap("ops", ops.record)
 
@@ -175,8 +176,9 @@ def main() -> int:
     shutil.rmtree(settings.lake_root, ignore_errors=True)  # a fresh lake: bronze + ops
     shutil.rmtree(settings.spark_local_dir, ignore_errors=True)
 
+    from spark_jobs.contracts import source_contracts
     from spark_jobs.core.session import get_spark
-    from spark_jobs.ingest.task import ingest_source, source_contracts
+    from spark_jobs.ingest.task import ingest_source
 
     t0 = time.perf_counter()
     spark = get_spark(settings)

@@ -108,8 +108,8 @@ def clean(spark, tmp_path_factory) -> dict:
 
 # (stage, the function the child marks, its call that marks, how the kill comes)
 KILLS = [
-    # the second actions file's Delta append, once its data file is written (items are call 1)
-    ("bronze commit", "spark_jobs.ingest.bronze:_append", 3, "bronze/supervision_actions"),
+    # the actions folder's one Delta append, once its data file is written (items are call 1)
+    ("bronze commit", "spark_jobs.ingest.commit:_commit_once", 2, "bronze/supervision_actions"),
     # every actions file appended, its ops.batch_log rows not yet written
     ("bronze ops rows", "spark_jobs.core.ops:record", 2, None),
     # the actions' silver MERGE, once it writes its first data file

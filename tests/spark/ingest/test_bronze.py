@@ -105,7 +105,7 @@ def test_ingest_samples_then_skip_them_on_rerun(spark, lake):
     history = spark.sql(
         f"DESCRIBE HISTORY delta.`{lake.table_path('bronze', 'supervision_actions')}`"
     )
-    assert history.count() == 4  # one commit per file
+    assert history.count() == 1  # one commit for the folder's four files (ingest/commit.py)
 
     again = bronze.ingest(spark, lake, ACTIONS, DAY)
     assert {r.status for r in again} == {"skipped_duplicate", "rejected"}
@@ -121,8 +121,9 @@ def test_retried_append_is_a_no_op(spark, lake):
     key = storage.list(f"landing/supervision_actions/{DAY}")[0].removeprefix("landing/")
     rows = []
     bronze.ingest_file(spark, lake, ACTIONS, storage, key, DAY, {}, rows)
-    bronze.ingest_file(spark, lake, ACTIONS, storage, key, DAY, {}, rows)  # ops never written
+    again = bronze.ingest_file(spark, lake, ACTIONS, storage, key, DAY, {}, rows)  # no ops yet
     assert spark.read.format("delta").load(lake.table_path("bronze", ACTIONS.name)).count() == 78
+    assert again.status == "ingested" and "not written twice" in again.reason
 
 
 def test_a_reader_failure_is_recorded_as_rejected(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from spark_jobs.core.storage import Storage
-from spark_jobs.ingest import bronze, dumps
+from spark_jobs.ingest import bronze, commit, dumps
 from spark_jobs.ingest.task import summarize
 from tests.unit.ingest.helpers import PAGES_YAML, contract_from, dump_files
 
@@ -63,7 +63,7 @@ def test_ingest_paged_dumps_one_commit_each_incomplete_waiting(spark, lake, tmp_
         ("CP003", 3, "penalties_a_p0002.json"),
     ]
     assert {r._batch_id for r in bronze_rows} == {got["penalties_a_p0001.json"].batch_id}
-    assert spark.sql(f"DESCRIBE HISTORY delta.`{path}`").count() == 1  # one commit per dump
+    assert spark.sql(f"DESCRIBE HISTORY delta.`{path}`").count() == 1  # one commit for the folder
 
     ops_rows = {
         r.source_file.rsplit("/", 1)[1]: r
@@ -76,9 +76,11 @@ def test_ingest_paged_dumps_one_commit_each_incomplete_waiting(spark, lake, tmp_
     )
     assert ops_rows["penalties_a_p0002.json"].rows_read == 1
 
-    # a retried dump append (ops never written) is a no-op for Delta
+    # the dump read again and committed again (ops never written): the commit finds its pages
     keys = [f"credit_penalties/{DAY}/penalties_a_p000{n}.json" for n in (1, 2)]
-    dumps.ingest_dump(spark, lake, contract, storage, "penalties_a", keys, DAY, {}, [])
+    read: list = []
+    dumps.ingest_dump(spark, lake, contract, storage, "penalties_a", keys, DAY, {}, [], read)
+    assert commit.commit_files(spark, lake, contract, DAY, read) == {read[0].sha}
     assert spark.sql(f"DESCRIBE HISTORY delta.`{path}`").count() == 1
 
     # the missing page arrives: the dump lands whole in one more commit, the rest is skipped
@@ -153,7 +155,8 @@ def test_a_dump_in_two_parts_over_two_days_lands_once_on_the_second(spark, lake,
         for r in rows.orderBy("_row_number").collect()
     ] == [(f"CP{i:03d}", i, str(day2)) for i in range(1, 6)]
     assert rows.select("_batch_id").distinct().count() == 1  # one batch, one commit
-    assert spark.sql(f"DESCRIBE HISTORY delta.`{path}`").count() == 2  # one per dump
+    # the folder's two dumps (split, twice): one commit
+    assert spark.sql(f"DESCRIBE HISTORY delta.`{path}`").count() == 1
     log = {
         r.source_file: (r.status, r.rows_read, str(r.delivery_date))
         for r in spark.table("ops.batch_log").where("stage = 'bronze'").collect()
@@ -165,5 +168,5 @@ def test_a_dump_in_two_parts_over_two_days_lands_once_on_the_second(spark, lake,
     for day in (DAY, day2):  # re-runs, in either order: nothing new, no commit
         again = bronze.ingest(spark, lake, contract, day)
         assert {r.status for r in again} == {"skipped_duplicate"}, day
-    assert spark.sql(f"DESCRIBE HISTORY delta.`{path}`").count() == 2
+    assert spark.sql(f"DESCRIBE HISTORY delta.`{path}`").count() == 1
     assert spark.table("bronze.credit_penalties").count() == 8

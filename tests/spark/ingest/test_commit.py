@@ -1,0 +1,119 @@
+"""One bronze commit per delivery folder, exactly once (`spark_jobs/ingest/commit.py`): a crash
+before the ops rows, another writer committing the same day in between, and files committed
+one by one by the earlier code."""
+
+from datetime import date
+
+import pytest
+
+from spark_jobs.contracts import get_contract
+from spark_jobs.core.storage import Storage
+from spark_jobs.ingest import bronze, commit
+from spark_jobs.ingest.landing import stage_landing
+from tests.synthetic import DEMO, SCHEMAS
+
+pytestmark = pytest.mark.slow
+
+ACTIONS = get_contract("supervision_actions", SCHEMAS)
+DAY = date(2024, 6, 28)
+
+
+def _pending(lake, keys):
+    storage = Storage.for_settings(lake)
+    return [bronze.read_file(ACTIONS, storage, k, DAY, {}, []) for k in keys]
+
+
+def _keys(lake):
+    storage = Storage.for_settings(lake)
+    return [k.removeprefix("landing/") for k in storage.list(f"landing/supervision_actions/{DAY}")]
+
+
+def _bronze(spark, lake):
+    return spark.read.format("delta").load(lake.table_path("bronze", ACTIONS.name))
+
+
+def _commits(spark, lake) -> int:
+    path = lake.table_path("bronze", ACTIONS.name)
+    return spark.sql(f"DESCRIBE HISTORY delta.`{path}`").count()
+
+
+def test_a_rerun_after_a_crash_before_the_ops_rows_writes_only_the_new_file(spark, lake):
+    """The folder's first three files committed, the run killed before ops knew: the rerun
+    (with a fourth file landed meanwhile) writes the fourth alone, in one more commit."""
+    stage_landing(lake, DEMO / "landing")
+    keys = _keys(lake)
+    assert len(keys) == 4
+    commit.commit_files(spark, lake, ACTIONS, DAY, _pending(lake, keys[:3]))
+    first = _bronze(spark, lake).count()
+
+    results = bronze.ingest(spark, lake, ACTIONS, DAY)
+
+    assert [r.status for r in results] == ["ingested"] * 4
+    assert [r.reason is not None and "not written twice" in r.reason for r in results] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    table = _bronze(spark, lake)
+    assert table.count() == first + results[3].rows == 296
+    assert table.select("_file_sha256", "_row_number").distinct().count() == 296
+    assert _commits(spark, lake) == 2
+
+
+def test_another_writer_committing_the_day_first_stops_the_write_and_it_looks_again(
+    spark, lake, monkeypatch
+):
+    """Between this writer's look at bronze and its write, another process commits two of the
+    four files under the same day's transaction id: Delta skips this writer's write (its
+    txnVersion is taken), it looks again and writes the other two. Without the transaction
+    id those two files would be in bronze twice."""
+    stage_landing(lake, DEMO / "landing")
+    keys = _keys(lake)
+    empty = _pending(lake, keys[:1])[0].table.slice(0, 0)  # the table exists, without rows
+    spark.createDataFrame(empty).write.format("delta").save(lake.table_path("bronze", ACTIONS.name))
+    real = commit.in_bronze
+    calls = []
+
+    def racer_commits_after_the_look(spark_, path, contract, day, shas):
+        present = real(spark_, path, contract, day, shas)
+        if not calls:  # the other process, in between: two of the files
+            calls.append(1)
+            monkeypatch.setattr(commit, "in_bronze", real)
+            commit.commit_files(spark, lake, ACTIONS, DAY, _pending(lake, keys[:2]))
+        return present
+
+    monkeypatch.setattr(commit, "in_bronze", racer_commits_after_the_look)
+    already = commit.commit_files(spark, lake, ACTIONS, DAY, _pending(lake, keys))
+
+    assert calls == [1]
+    by_key = {p.key: p.sha for p in _pending(lake, keys)}
+    assert already == {by_key[k] for k in keys[:2]}
+    table = _bronze(spark, lake)
+    assert table.count() == table.select("_file_sha256", "_row_number").distinct().count() == 296
+    # the empty table's, the racer's, then the other two (the skipped write made none)
+    assert _commits(spark, lake) == 3
+
+
+def test_files_committed_one_by_one_by_the_earlier_code_are_not_written_again(spark, lake):
+    """A lake whose first file was appended under its own id (`bronze:<source>:<sha256>`,
+    the earlier code's per-file commit) and not yet recorded."""
+    stage_landing(lake, DEMO / "landing")
+    keys = _keys(lake)
+    (one,) = _pending(lake, keys[:1])
+    (
+        spark.createDataFrame(one.table)
+        .write.format("delta")
+        .option("txnAppId", f"bronze:supervision_actions:{one.sha}")
+        .option("txnVersion", 0)
+        .save(lake.table_path("bronze", ACTIONS.name))
+    )
+    assert commit.in_bronze(
+        spark, lake.table_path("bronze", ACTIONS.name), ACTIONS, DAY, {one.sha}
+    ) == {one.sha}
+
+    results = bronze.ingest(spark, lake, ACTIONS, DAY)
+
+    assert "not written twice" in results[0].reason
+    assert [r.reason for r in results[1:]] == [None, None, None]
+    assert _bronze(spark, lake).count() == 296
