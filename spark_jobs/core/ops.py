@@ -41,13 +41,8 @@ SCHEMA = T.StructType(
 )
 
 
-def record(spark, settings: Settings, rows: list[dict], all_new: bool = False) -> None:
-    """Upsert operation rows (dicts with SCHEMA's keys; missing keys are null).
-
-    `all_new`: the caller knows no row's (source_file, stage) is in the table yet (it read the
-    table before); the MERGE then only inserts, which Delta runs as one anti-join instead of
-    finding and rewriting matched rows. A row that another task recorded meanwhile still
-    matches and is left as it is, so nothing is doubled."""
+def record(spark, settings: Settings, rows: list[dict]) -> None:
+    """Upsert operation rows (dicts with SCHEMA's keys; missing keys are null)."""
     if not rows:
         return
     from delta.tables import DeltaTable
@@ -58,18 +53,17 @@ def record(spark, settings: Settings, rows: list[dict], all_new: bool = False) -
         tuple(r.get(f.name, now if f.name == "recorded_at" else None) for f in SCHEMA) for r in rows
     ]
     updates = spark.createDataFrame(data, SCHEMA)
-
-    def merge() -> None:
-        builder = (
+    on_conflict_retry(  # another task recording its files at the same moment
+        lambda: (
             DeltaTable.forPath(spark, path)
             .alias("t")
             .merge(updates.alias("s"), "t.source_file = s.source_file AND t.stage = s.stage")
-        )
-        if not all_new:
-            builder = builder.whenMatchedUpdateAll()
-        builder.whenNotMatchedInsertAll().execute()
-
-    on_conflict_retry(merge, "ops.batch_log")  # another task recording at the same moment
+            .whenMatchedUpdateAll()
+            .whenNotMatchedInsertAll()
+            .execute()
+        ),
+        "ops.batch_log",
+    )
 
 
 def read(spark, settings: Settings):

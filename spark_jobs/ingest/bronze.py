@@ -353,7 +353,5 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
             progress.done(result)
         order = {k: i for i, k in enumerate(keys)}
         results.sort(key=lambda r: order.get(r.source_file, -1))  # refused first, then by name
-    new = _new_outcomes(ops_rows, recorded)
-    known = {outcome[0] for outcome in recorded}  # OUTCOME starts with source_file
-    ops.record(spark, settings, new, all_new=not any(r["source_file"] in known for r in new))
+    ops.record(spark, settings, _new_outcomes(ops_rows, recorded))
     return results
