@@ -26,7 +26,6 @@ from spark_jobs.silver import build as silver
 from spark_jobs.silver.quarantine import quarantine_rows
 from spark_jobs.silver.rules import validate
 
-pytestmark = pytest.mark.quick
 
 DEMO = REPO_ROOT / "data_samples" / "demo" / "landing" / "supervision_actions" / "2024-06-28"
 
@@ -170,6 +169,7 @@ def _silver_values(spark, lake, items, actions) -> tuple[list, list]:
         catalog.unpersist()
 
 
+@pytest.mark.slow  # 20 s alone, 45 s in the quick tier: whole-stage code generated the first time
 def test_silver_computes_the_same_values_interpreted_and_compiled(spark, lake):
     items, actions = _delivered(lake, "supervision_items"), _delivered(lake, "supervision_actions")
     try:
