@@ -26,7 +26,6 @@ from spark_jobs.silver import build as silver
 from spark_jobs.silver.quarantine import quarantine_rows
 from spark_jobs.silver.rules import validate
 
-
 DEMO = REPO_ROOT / "data_samples" / "demo" / "landing" / "supervision_actions" / "2024-06-28"
 
 
