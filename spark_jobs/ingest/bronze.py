@@ -34,7 +34,7 @@ from spark_jobs.contracts import Contract
 from spark_jobs.core import ops
 from spark_jobs.core.settings import Settings
 from spark_jobs.core.storage import Storage
-from spark_jobs.ingest.commit import Pending, commit_files
+from spark_jobs.ingest.commit import MAX_BATCH_BYTES, Pending, commit_files
 from spark_jobs.ingest.landing import landing_refusal
 from spark_jobs.ingest.readers import (
     DumpRejected,
@@ -341,16 +341,18 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
                     r.reason = ALREADY.format(key=r.source_file)
     else:
         pending: list[Pending] = []
-        for key in keys:
+        for i, key in enumerate(keys, 1):
             read = read_file(contract, storage, key, delivery_date, seen, ops_rows)
             if isinstance(read, Pending):
                 pending.append(read)
             else:
                 results.append(read)
                 progress.done(read)
-        for result in land(spark, settings, contract, delivery_date, pending, ops_rows):
-            results.append(result)
-            progress.done(result)
+            if i == len(keys) or sum(p.table.nbytes for p in pending) >= MAX_BATCH_BYTES:
+                for result in land(spark, settings, contract, delivery_date, pending, ops_rows):
+                    results.append(result)
+                    progress.done(result)
+                pending = []  # a big folder: committed in parts, never all in memory
         order = {k: i for i, k in enumerate(keys)}
         results.sort(key=lambda r: order.get(r.source_file, -1))  # refused first, then by name
     ops.record(spark, settings, _new_outcomes(ops_rows, recorded))

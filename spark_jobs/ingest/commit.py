@@ -23,8 +23,9 @@ exactly-once by a Delta transaction id per source and delivery date: `txnAppId` 
   table, and the rerun writes the folder again.
 
 Files of earlier versions of this code were committed one by one, each under its own id
-`bronze:<source>:<sha256>`; those ids count as "in bronze" too. Very large folders are split
-into commits of at most `MAX_BATCH_BYTES` of Arrow data, each under the same protocol.
+`bronze:<source>:<sha256>`; those ids count as "in bronze" too. A big folder is committed in
+parts of about `MAX_BATCH_BYTES` of Arrow data as it is read (`bronze.ingest`), each part under
+the same protocol, so neither the driver nor Python holds a whole day of a big feed.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ from spark_jobs.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-MAX_BATCH_BYTES = 512 * 1024 * 1024  # Arrow bytes per commit: a day of a big feed in a few
+# Arrow bytes per commit: a big feed's day in a few commits, each well inside the driver's 2 GB
+# (`createDataFrame` holds the batch in the driver JVM while it is written)
+MAX_BATCH_BYTES = 128 * 1024 * 1024
 ATTEMPTS = 5  # looks at bronze again after another process committed the same day first
 
 

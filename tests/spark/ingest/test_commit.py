@@ -117,3 +117,20 @@ def test_files_committed_one_by_one_by_the_earlier_code_are_not_written_again(sp
     assert "not written twice" in results[0].reason
     assert [r.reason for r in results[1:]] == [None, None, None]
     assert _bronze(spark, lake).count() == 296
+
+
+def test_a_big_folder_is_committed_in_parts(spark, lake, monkeypatch):
+    """Past `MAX_BATCH_BYTES` of read rows the folder is committed in parts as it is read (the
+    second part under the same day's id, after looking at what the first wrote): every row
+    once, and a rerun writes nothing."""
+    monkeypatch.setattr(bronze, "MAX_BATCH_BYTES", 1)  # every file its own part
+    stage_landing(lake, DEMO / "landing")
+
+    results = bronze.ingest(spark, lake, ACTIONS, DAY)
+
+    assert [(r.status, r.reason) for r in results] == [("ingested", None)] * 4
+    table = _bronze(spark, lake)
+    assert table.count() == table.select("_file_sha256", "_row_number").distinct().count() == 296
+    assert _commits(spark, lake) == 4
+    commit.commit_files(spark, lake, ACTIONS, DAY, _pending(lake, _keys(lake)))
+    assert _commits(spark, lake) == 4
