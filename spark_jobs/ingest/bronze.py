@@ -67,6 +67,12 @@ LINEAGE = [
     "_parse_error",
 ]
 
+# a file the folder's commit found in bronze already (`commit.commit_files`)
+ALREADY = (
+    "{key}: already in bronze, committed by another process ingesting it at the same moment (or "
+    "by a run killed before recording it); not written twice"
+)
+
 parse_delivery = read_delivery  # csv, xlsx or jsonl, by the contract's format
 
 
@@ -243,12 +249,6 @@ def ingest_file(
     if isinstance(read, FileResult):
         return read
     return land(spark, settings, contract, delivery_date, [read], ops_rows)[0]
-
-
-ALREADY = (
-    "{key}: already in bronze, committed by another process ingesting it at the same moment (or "
-    "by a run killed before recording it); not written twice"
-)
 
 
 # what makes a bronze ops row the same outcome again (recorded_at aside)
