@@ -336,8 +336,9 @@ def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -
         )  # fmt: skip
         if dumps_read:  # the folder's complete dumps, one commit
             already = commit_files(spark, settings, contract, delivery_date, dumps_read)
+            written_before = {p.batch_id for p in dumps_read if p.sha in already}
             for r in results:
-                if r.batch_id in {p.batch_id for p in dumps_read if p.sha in already}:
+                if r.batch_id in written_before:
                     r.reason = ALREADY.format(key=r.source_file)
     else:
         pending: list[Pending] = []
