@@ -48,15 +48,10 @@ python -m spark_jobs.ingest.landing "$SAMPLES"
 # Every ingest DAG (one per contract), then the downstream DAG a scheduler starts on their
 # bronze Assets; Airflow's test runner (`airflow dags test`), all in one process and one JVM.
 # Day after day: each date's runs start when the previous date's have finished.
-for ((k = 0; k < DAYS; k++)); do
-  DAY=$(date -u -d "$RUN_DATE + $k day" +%F)
-  echo "main: running ingest_* and $PIPELINE for $DAY (day $((k + 1)) of $DAYS; Airflow log: $LOG)"
-  if ! python -m spark_jobs.pipeline.dag_runs --log "$LOG" "$DAY" 'ingest_*' "$PIPELINE"; then
-    grep -E "ERROR|Error|FAILED" "$LOG" | tail -40
-    echo "main: a DAG run failed (full log: $LOG)"; exit 1
-  fi
-  if [ "$DAYS" != 1 ]; then
-    python -m spark_jobs.pipeline.report --short "$LAKEHOUSE_HOME/reports/run-$DAY.json"
-  fi
-done
+echo "main: running ingest_* and $PIPELINE for $DAYS day(s) from $RUN_DATE, one process (Airflow log: $LOG)"
+if ! python -m spark_jobs.pipeline.dag_runs --log "$LOG" --days "$DAYS" "$RUN_DATE" 'ingest_*' "$PIPELINE"; then
+  grep -E "ERROR|Error|FAILED" "$LOG" | tail -40
+  echo "main: a DAG run failed (full log: $LOG)"; exit 1
+fi
+DAY=$(date -u -d "$RUN_DATE + $((DAYS - 1)) day" +%F)
 python -m spark_jobs.pipeline.report "$LAKEHOUSE_HOME/reports/run-$DAY.json"

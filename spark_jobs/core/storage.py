@@ -29,6 +29,10 @@ class StorageUnavailable(RuntimeError):
 class Storage:
     """The few operations the pipeline needs; see LocalStorage and MinioStorage."""
 
+    def check(self) -> None:
+        """Raise StorageUnavailable, naming the endpoint, unless the store answers; the local
+        disk has nothing to check."""
+
     def list(self, prefix: str) -> list[str]:
         raise NotImplementedError
 

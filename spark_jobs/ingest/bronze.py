@@ -305,16 +305,29 @@ class Progress:
         return line
 
 
-def ingest(spark, settings: Settings, contract: Contract, delivery_date: date) -> list[FileResult]:
-    """Ingest every file under landing/<source>/<date>/, in name order (a paged dump at its
-    first page file). A file or dump that cannot be read is recorded and the others go on."""
-    storage = Storage.for_settings(settings)
+def landing_keys(storage: Storage, contract: Contract, delivery_date: date) -> list[str]:
+    """The files of landing/<source>/<date>/ (keys without `landing/`), hidden ones left out."""
     prefix = f"landing/{contract.landing_dir}/{delivery_date.isoformat()}"
-    keys = [
+    return [
         k.removeprefix("landing/")
         for k in storage.list(prefix)
         if not k.rsplit("/", 1)[-1].startswith(".")
     ]
+
+
+def ingest(
+    spark,
+    settings: Settings,
+    contract: Contract,
+    delivery_date: date,
+    keys: list[str] | None = None,
+) -> list[FileResult]:
+    """Ingest every file under landing/<source>/<date>/ (or `keys`, that folder's listing), in
+    name order (a paged dump at its first page file). A file or dump that cannot be read is
+    recorded and the others go on."""
+    storage = Storage.for_settings(settings)
+    if keys is None:
+        keys = landing_keys(storage, contract, delivery_date)
     if not keys:  # nothing delivered for the day: no Spark job, no ops row
         return []
     seen, waiting, recorded = ingested_files(spark, settings, contract)

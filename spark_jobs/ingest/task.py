@@ -104,15 +104,20 @@ def ingest_source(source: str, run_date, settings: Settings | None = None, spark
     """
     from spark_jobs.core.codegen import fit_to_lake
     from spark_jobs.core.session import get_spark
+    from spark_jobs.core.storage import Storage
     from spark_jobs.ingest import bronze
 
     settings = settings or Settings.from_env()
     contract = find_contract(source, settings.contract_dir)
-    spark = spark or get_spark(settings)
     day = _day(run_date)
-    # the small-lake mode while bronze and this delivery are small (core/codegen.py)
-    fit_to_lake(spark, settings, delivery=f"{contract.landing_dir}/{day.isoformat()}")
-    results = bronze.ingest(spark, settings, contract, day)
+    storage = Storage.for_settings(settings)
+    storage.check()  # MinIO down or the keys wrong: said in seconds, with the endpoint named
+    keys = bronze.landing_keys(storage, contract, day)
+    if keys:  # a day with nothing delivered starts no JVM (a scheduler's task: 10-20 s)
+        spark = spark or get_spark(settings)
+        # the small-lake mode while bronze and this delivery are small (core/codegen.py)
+        fit_to_lake(spark, settings, delivery=f"{contract.landing_dir}/{day.isoformat()}")
+    results = bronze.ingest(spark, settings, contract, day, keys) if keys else []
     summary = summarize(contract, day, results)
     for f in summary["files"]:
         if f["status"] == "rejected":

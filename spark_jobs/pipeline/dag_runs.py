@@ -14,10 +14,15 @@ the DAG files do not change while it runs, so within `run_dag` that re-sync is l
 A DAG run that ends failed, or any task that ends failed or upstream_failed, stops the run with
 the DAG, the task and the log folder named. Skipped tasks are fine (an ingest with nothing new).
 
-    python -m spark_jobs.pipeline.dag_runs [--log <file>] 2024-06-28 'ingest_*' <pipeline DAG>
+    python -m spark_jobs.pipeline.dag_runs [--log <file>] [--days N] 2024-06-28 'ingest_*' <DAG>
 
 With `--log`, Airflow's and Spark's output goes to that file and the terminal gets one line per
-DAG run.
+DAG run. With `--days N` the date and the N - 1 days after it run one after the other, in this
+one process (each date's runs start when the previous date's have finished, as a scheduler
+with `max_active_runs=1` runs them), and each day's short report is printed after its runs: a
+new process per day paid the JVM's start and warm-up again (about 25 s), and a later day's
+tasks ran in a cold JVM (the pipeline DAG of day 2 about 130 s where a warm process takes less).
+The scheduler's own path, a process per task, is what the fault suite and the benchmarks run.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 BAD_TASK_STATES = {"failed", "upstream_failed"}
 
@@ -118,10 +123,39 @@ def _log_to(path: str):
     return terminal
 
 
+def _options(argv: list[str]) -> tuple[str | None, int, list[str]]:
+    """`--log <file>` and `--days N` (in any order) before the date; the rest as given."""
+    log, days = None, 1
+    while argv[:1] in (["--log"], ["--days"]) and len(argv) > 1:
+        if argv[0] == "--log":
+            log = argv[1]
+        else:
+            days = int(argv[1]) if argv[1].isdigit() else 0
+        argv = argv[2:]
+    return log, days, argv
+
+
+def _short_report(day: str) -> str:
+    """The day's short report, from the JSON the pipeline's report task wrote."""
+    import json
+
+    from spark_jobs.core.settings import Settings
+    from spark_jobs.pipeline.report import render_short
+
+    path = Settings.from_env().home / "reports" / f"run-{day}.json"
+    if not path.exists():  # a run of ingest DAGs only: no pipeline, no report
+        return f"main: no report for {day} ({path} not written)"
+    return render_short(json.loads(path.read_text("utf-8")))
+
+
 def main(argv: list[str]) -> int:
     terminal = sys.stdout
-    if argv[:1] == ["--log"] and len(argv) > 1:
-        terminal, argv = _log_to(argv[1]), argv[2:]
+    log, days, argv = _options(argv)
+    if log:
+        terminal = _log_to(log)
+    if days < 1:
+        print("main: --days takes a whole number of days, 1 or more", file=terminal)
+        return 2
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
@@ -134,20 +168,27 @@ def main(argv: list[str]) -> int:
             print(f"main: no DAG matches {pattern!r}", file=terminal)
             return 2
         selected += [m for m in matches if m not in selected]
-    first = time.monotonic()
-    for number, dag_id in enumerate(selected, start=1):
-        started = time.monotonic()
-        try:
-            states = run_dag(dags[dag_id], run_date)
-        except DagRunFailed as exc:
-            print(f"main: {exc}", file=terminal)
-            return 1
-        summary = ", ".join(f"{t} {s}" for t, s in sorted(states.items()))
-        print(
-            f"main: {dag_id} {run_date} done in {time.monotonic() - started:.0f} s ({summary})"
-            f" [{number}/{len(selected)} DAG runs, {time.monotonic() - first:.0f} s so far]",
-            file=terminal,
-        )
+    first_day = date.fromisoformat(run_date)
+    for k in range(days):
+        day = (first_day + timedelta(days=k)).isoformat()
+        if days > 1:
+            print(f"main: day {k + 1} of {days}: {day}", file=terminal)
+        first = time.monotonic()
+        for number, dag_id in enumerate(selected, start=1):
+            started = time.monotonic()
+            try:
+                states = run_dag(dags[dag_id], day)
+            except DagRunFailed as exc:
+                print(f"main: {exc}", file=terminal)
+                return 1
+            summary = ", ".join(f"{t} {s}" for t, s in sorted(states.items()))
+            print(
+                f"main: {dag_id} {day} done in {time.monotonic() - started:.0f} s ({summary})"
+                f" [{number}/{len(selected)} DAG runs, {time.monotonic() - first:.0f} s so far]",
+                file=terminal,
+            )
+        if days > 1:
+            print(_short_report(day), file=terminal)
     return 0
 
 

@@ -97,3 +97,26 @@ def test_a_date_range_can_be_backfilled_with_airflows_backfill(airflow_env):
         env=env, capture_output=True, text=True, timeout=60, cwd=REPO_ROOT,
     )  # fmt: skip
     assert bad.returncode == 2 and "dates are YYYY-MM-DD, got '30.06.2024'" in bad.stdout
+
+
+def test_days_run_one_date_after_another_in_one_process(airflow_env):
+    """`--days N` (the main job's days): the date and the days after it, in order, each day's
+    DAG runs finished before the next day's start; a day without a pipeline run has no report
+    and says so instead of failing."""
+    home, env = airflow_env
+    run = _dag_runs(
+        env, "--log", str(home / "days.log"), "--days", "2", "2024-07-01", "ingest_knowledge"
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    lines = [line.split(" done in ")[0] for line in run.stdout.splitlines()]
+    assert lines == [
+        "main: day 1 of 2: 2024-07-01",
+        "main: ingest_knowledge 2024-07-01",
+        f"main: no report for 2024-07-01 ({home}/reports/run-2024-07-01.json not written)",
+        "main: day 2 of 2: 2024-07-02",
+        "main: ingest_knowledge 2024-07-02",
+        f"main: no report for 2024-07-02 ({home}/reports/run-2024-07-02.json not written)",
+    ], run.stdout
+    refused = _dag_runs(env, "--days", "0", "2024-07-01", "ingest_knowledge")
+    assert refused.returncode == 2
+    assert "main: --days takes a whole number of days, 1 or more" in refused.stdout

@@ -174,10 +174,23 @@ def test_the_first_national_batch_sends_every_record_in_national_names(runs):
     assert not {"contact_phone", "contact_name", "contact_name_masked"} & set(record)
 
 
-def test_fresh_spark_sql_answers_the_readme_query_of_every_repository(runs, tmp_path):
-    queries = ["SHOW TABLES IN gold", "SELECT count(*) FROM gold.supervision_actions"]
+FIRST = ["SHOW TABLES IN gold", "SELECT count(*) FROM gold.supervision_actions"]
+
+
+@pytest.fixture(scope="module")
+def fresh_sql(runs, tmp_path_factory):
+    """The README's queries and the leaders' page figures, answered by one fresh `spark-sql`
+    process (a second process for the page's figures cost about 30 s of the suite)."""
+    queries = FIRST + readme_queries() + GOLD_FIGURES
+    script = tmp_path_factory.mktemp("spark-sql") / "queries.sql"
+    answers = rows_per_query(runs["home"], queries, script)
+    return {"readme": answers[: -len(GOLD_FIGURES)], "figures": answers[-len(GOLD_FIGURES) :]}
+
+
+def test_fresh_spark_sql_answers_the_readme_query_of_every_repository(runs, fresh_sql):
     readme = readme_queries()
-    answers = rows_per_query(runs["home"], queries + readme, tmp_path / "queries.sql")
+    answers = fresh_sql["readme"]
+    assert len(answers) == len(FIRST) + len(readme)
     tables = {line.strip() for line in answers[0]}  # spark-sql prints the table names only
     assert tables >= {m for part in GOLD_PARTS for m in gold_models(part)}
     new = sum(r["change"] == "new" and r["source"] == "supervision_actions" for r in runs["later"])
@@ -235,7 +248,7 @@ def _pct(rate: str) -> str:
     return f"{float(rate) * 100:.2f}%"
 
 
-def test_leaders_dashboard_shows_the_gold_figures_in_a_real_browser(runs, tmp_path):
+def test_leaders_dashboard_shows_the_gold_figures_in_a_real_browser(runs, fresh_sql):
     """The page the report task builds opens offline in Debian's chromium, draws its charts
     (ECharts, inlined), and every coverage, grade and warning figure it shows equals the gold
     tables as a fresh spark-sql reads them."""
@@ -246,10 +259,7 @@ def test_leaders_dashboard_shows_the_gold_figures_in_a_real_browser(runs, tmp_pa
         pytest.fail(f"{chromium} is missing: run infra/setup.sh (chromium, fonts-noto-cjk)")
     page_file = runs["dashboard"]
     assert f"Leaders' page:    {page_file}" in runs["out"]
-    gold = [
-        [line.split("\t") for line in rows]
-        for rows in rows_per_query(runs["home"], GOLD_FIGURES, tmp_path / "q.sql")
-    ]
+    gold = [[line.split("\t") for line in rows] for rows in fresh_sql["figures"]]
     departments, regions, grades, warnings, risk = gold
     assert departments and regions and grades and risk
     requests: list[str] = []
@@ -266,11 +276,15 @@ def test_leaders_dashboard_shows_the_gold_figures_in_a_real_browser(runs, tmp_pa
             assert page.evaluate("document.body.dataset.charts") == "drawn", errors
 
             def cells(table: str, cols: tuple[str, ...]) -> list[list[str]]:
-                return [
-                    [row.get_attribute("data-key")]
-                    + [row.locator(f'td[data-col="{c}"]').inner_text().strip() for c in cols]
-                    for row in page.locator(f"table#{table} tr[data-key]").all()
-                ]
+                """Each row's key and the shown text of `cols`, in one call into the page (a
+                locator call per cell cost a round trip each)."""
+                return page.evaluate(
+                    """([table, cols]) => [...document.querySelectorAll(
+                        `table#${table} tr[data-key]`)].map(row => [row.dataset.key,
+                        ...cols.map(c => row.querySelector(`td[data-col="${c}"]`)
+                        .innerText.trim())])""",
+                    [table, list(cols)],
+                )
 
             cols = ("items_in_force", "items_covered", "coverage_rate")
             shown = sorted(cells("coverage-departments", cols))  # graded-only rows show '-'

@@ -135,3 +135,10 @@ def test_unusable_minio_is_one_clear_line_naming_the_endpoint(minio_server, base
         f"MinIO at http://127.0.0.1:{port} is not reachable ([Errno 111] Connection refused): "
         "start it (infra/minio.sh start) or correct LAKEHOUSE_MINIO_ENDPOINT"
     )
+    # An ingest checks before it lists the landing zone (a day with nothing delivered starts
+    # no JVM, so get_spark's check would not run): the same line.
+    from spark_jobs.ingest.task import ingest_source
+
+    with pytest.raises(StorageUnavailable) as listing:
+        ingest_source("supervision_items", "2024-06-28", settings=down)
+    assert str(listing.value) == str(err.value)
