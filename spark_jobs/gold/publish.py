@@ -22,7 +22,11 @@ and copying on success, doubles the write cost of every mart).
 A build whose inputs are those of the last published build of the same run date and
 selection (every silver table's version, the dbt project's files, the vars, the excluded
 sources; `build_inputs`), on gold as that build left it, is not run again: a rerun of a
-processed day adds no gold commit (`last_builds.json` next to the marker).
+processed day adds no gold commit (`last_builds.json` next to the marker). On a new run date
+the same holds per part: a part without models computed on the run date, whose tables outside
+gold (`part_inputs.tables_read`), project and vars are those of its last published build, on
+gold as that build left it, is not built again (on the province's later days the officers',
+third-party and knowledge parts, whose sources sent nothing new).
 
 Only marts whose silver sources exist and passed their quality gate on the run date are
 built: a source that has never delivered, or failed its gate (`quality/gate_record.py`),
@@ -39,7 +43,6 @@ recomputes them from the current marts (after a fix in their SQL, say).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Mapping, Sequence
@@ -55,6 +58,8 @@ from spark_jobs.core.json_files import read_json, write_json
 from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
 from spark_jobs.gold.dbt_runner import PROJECT_DIR, DbtFailed, run_dbt
+from spark_jobs.gold.part_inputs import build_inputs, part_fingerprint, selection_key
+from spark_jobs.pipeline.gold_parts import GOLD_PARTS
 from spark_jobs.quality.gate_record import failed_gate_sources
 
 log = logging.getLogger(__name__)
@@ -159,16 +164,12 @@ def published_run_dates(settings: Settings) -> dict[str, list[str]]:
     return read_json(path)
 
 
-def _selection(select: Sequence[str]) -> str:
-    return " ".join(sorted(select)) or "all"
-
-
 def _record_run_date(settings: Settings, run_date: str, select: Sequence[str]) -> None:
     dates = published_run_dates(settings)
     done = dates.setdefault(run_date, [])
-    if _selection(select) in done:
+    if selection_key(select) in done:
         return
-    done.append(_selection(select))
+    done.append(selection_key(select))
     path = run_dates_path(settings)
     write_json(path, dates)
 
@@ -181,54 +182,7 @@ def kept_as_of(settings: Settings, run_date: str, select: Sequence[str] = ()) ->
     newest = max(dates, default=None)
     if newest is None or newest <= run_date:
         return None
-    return newest if _selection(select) in dates.get(run_date, []) else None
-
-
-def build_inputs(
-    spark,
-    settings: Settings,
-    run_date: str | None,
-    select: Sequence[str],
-    excluded: Sequence[str],
-    keep_as_of: bool,
-    vars: Mapping[str, Any] | None,
-) -> str:
-    """A fingerprint of everything a gold build reads: every silver table's version, the dbt
-    project's files, the selection, the excluded sources and the vars. With `run_date` None,
-    the fingerprint of what the marts read (no run date, no run-date models): the same for
-    every date built on the same silver and project (`marts_unchanged`)."""
-    project = hashlib.sha256()
-    for path in sorted(PROJECT_DIR.rglob("*")):
-        rel = path.relative_to(PROJECT_DIR).as_posix()
-        if path.is_file() and rel.split("/")[0] in _PROJECT_PARTS:
-            project.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
-    silver = {
-        table: latest_version(spark, location)
-        for layer, table, location in lake_tables(settings)
-        if layer == "silver"
-    }
-    what = {
-        "run_date": run_date,
-        "select": _selection(select),
-        "excluded": sorted(excluded),
-        "keep_as_of": keep_as_of if run_date is not None else None,
-        "vars": vars or {},
-        "silver": silver,
-        "project": project.hexdigest(),
-    }
-    return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
-
-
-# what dbt reads of dbt_project/ (not target/, logs/ or the generated docs)
-_PROJECT_PARTS = (
-    "dbt_project.yml",
-    "profiles.yml",
-    "models",
-    "macros",
-    "snapshots",
-    "tests",
-    "seeds",
-)
+    return newest if selection_key(select) in dates.get(run_date, []) else None
 
 
 def _builds_path(settings: Settings) -> Path:
@@ -240,7 +194,7 @@ def last_build(settings: Settings, run_date: str, select: Sequence[str]) -> dict
     selection: a rerun with the same inputs on the same gold is not rebuilt (no new commit)."""
     path = _builds_path(settings)
     builds = read_json(path)
-    return builds.get(f"{run_date} {_selection(select)}")
+    return builds.get(f"{run_date} {selection_key(select)}")
 
 
 def gold_scope(select: Sequence[str]) -> set[str] | None:
@@ -248,7 +202,7 @@ def gold_scope(select: Sequence[str]) -> set[str] | None:
     own tables and those of the parts it reads, transitively (`pipeline.gold_parts`); None
     (every table) for any other selection. A rerun compares only these: a later part's commit
     does not make an earlier part's build stale."""
-    from spark_jobs.pipeline.gold_parts import GOLD_PARTS, gold_models
+    from spark_jobs.pipeline.gold_parts import gold_models
 
     if len(select) != 1 or not select[0].startswith("tag:"):
         return None
@@ -277,17 +231,27 @@ def marts_unchanged(settings: Settings, select: Sequence[str], marts: str, gold:
     days 1 and 2 after day 3 rebuilt every mart twice, and then day 3 again."""
     path = _builds_path(settings)
     builds = read_json(path)
-    suffix = f" {_selection(select)}"
+    suffix = f" {selection_key(select)}"
     return any(
         key.endswith(suffix) and b.get("marts") == marts and b.get("gold") == gold
         for key, b in builds.items()
     )
 
 
+def part_unchanged(settings: Settings, select: Sequence[str], part: str, gold: dict) -> bool:
+    """Whether a published build of this one part, on any run date, read the same tables,
+    project and vars (`part`: `part_inputs.part_fingerprint`) and left its gold as it is now."""
+    suffix = f" {selection_key(select)}"
+    return any(
+        key.endswith(suffix) and b.get("part") == part and b.get("gold") == gold
+        for key, b in read_json(_builds_path(settings)).items()
+    )
+
+
 def _record_build(settings: Settings, run_date: str, select: Sequence[str], build: dict) -> None:
     path = _builds_path(settings)
     builds = read_json(path)
-    builds[f"{run_date} {_selection(select)}"] = build
+    builds[f"{run_date} {selection_key(select)}"] = build
     write_json(path, builds)
 
 
@@ -361,11 +325,26 @@ def build_and_publish(
     inputs = build_inputs(spark, settings, run_date, select, excluded, keep_as_of, vars)
     marts = build_inputs(spark, settings, None, select, excluded, keep_as_of, vars)
     scope = gold_scope(select)
+    scoped = _scoped(before, scope)
+    tag = select[0].removeprefix("tag:") if len(select) == 1 else None
+    part = part_fingerprint(spark, settings, tag, excluded, vars) if tag in GOLD_PARTS else None
     last = last_build(settings, run_date, select)
     if (
-        last is not None and (last["inputs"], last["gold"]) == (inputs, _scoped(before, scope))
-    ) or (keep_as_of and marts_unchanged(settings, select, marts, _scoped(before, scope))):
-        log.info("gold: nothing changed since the build of %s: not rebuilt", run_date)
+        (last is not None and (last["inputs"], last["gold"]) == (inputs, scoped))
+        or (keep_as_of and marts_unchanged(settings, select, marts, scoped))
+        or (part is not None and part_unchanged(settings, select, part, scoped))
+    ):
+        log.info(
+            "gold: nothing %s reads changed since its last build: not rebuilt",
+            selection_key(select),
+        )
+        _record_run_date(settings, run_date, select)
+        _record_build(
+            settings,
+            run_date,
+            select,
+            {"inputs": inputs, "gold": scoped, "marts": marts, "part": part},
+        )
         return {
             "published": {},
             "skipped_sources": missing,
@@ -397,7 +376,7 @@ def build_and_publish(
         settings,
         run_date,
         select,
-        {"inputs": inputs, "gold": _scoped(after, scope), "marts": marts},
+        {"inputs": inputs, "gold": _scoped(after, scope), "marts": marts, "part": part},
     )
     return {
         "published": {t: v for t, v in after.items() if before.get(t) != v},

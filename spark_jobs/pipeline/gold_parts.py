@@ -40,6 +40,11 @@ GOLD_PARTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# The parts holding a model computed on the run date (dbt tag `as_of_run_date`): built on
+# every run date. The others are skipped when nothing they read changed
+# (`spark_jobs.gold.part_inputs`); tests/unit/gold/test_gold_parts.py keeps this set true.
+AS_OF_PARTS = frozenset({"repository_6", "metrics", "risk"})
+
 
 def part_folder(part: str):
     """The models folder of `part` (its dbt_project.yml tag)."""

@@ -43,7 +43,7 @@ from spark_jobs.gold.publish import (
     missing_sources,
     recover,
 )
-from spark_jobs.pipeline.gold_parts import GOLD_PARTS
+from spark_jobs.pipeline.gold_parts import GOLD_PARTS, gold_models
 from spark_jobs.quality.gate_record import write_gate_record
 
 ITEMS_SCHEMA = (
@@ -625,6 +625,21 @@ def test_each_gold_part_builds_on_its_own_in_the_dag_order(spark, lake):
     target = dbt_target_path(lake)
     assert not (target / "manifest.json").exists() and not (target / "run_results.json").exists()
     assert (target / "partial_parse.msgpack").is_file()  # the parse is still kept
+    # The next run date with nothing delivered: a part without run-date models reads nothing
+    # that changed and is not built again (no gold commit); metrics, computed on the run
+    # date, are. A delivery to the catalog rebuilds the catalog's part.
+    before = gold_versions(spark, lake)
+    again = {
+        part: build_and_publish(lake, D2.isoformat(), select=[f"tag:{part}"])
+        for part in ("repository_1", "repository_4", "metrics")
+    }
+    assert again["repository_1"].get("unchanged") and again["repository_4"].get("unchanged")
+    assert not again["metrics"].get("unchanged") and again["metrics"]["published"]
+    after = gold_versions(spark, lake)
+    assert {t for t in after if after[t] != before.get(t)} <= set(gold_models("metrics"))
+    write_silver(spark, lake, items=_items({1: "12"}))
+    moved = build_and_publish(lake, (D2 + dt.timedelta(days=1)).isoformat(), ["tag:repository_1"])
+    assert not moved.get("unchanged") and "supervision_items" in moved["published"]
 
 
 def test_a_build_that_crashed_before_publishing_is_undone_by_the_next(spark, lake):

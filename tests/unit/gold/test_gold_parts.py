@@ -9,6 +9,7 @@ import re
 import yaml
 
 from spark_jobs.core.settings import Settings
+from spark_jobs.gold.part_inputs import tables_read
 from spark_jobs.gold.publish import (
     _record_run_date,
     build_args,
@@ -16,7 +17,7 @@ from spark_jobs.gold.publish import (
     kept_as_of,
     published_run_dates,
 )
-from spark_jobs.pipeline.gold_parts import GOLD_PARTS, MODELS, SNAPSHOTS, gold_models
+from spark_jobs.pipeline.gold_parts import AS_OF_PARTS, GOLD_PARTS, MODELS, SNAPSHOTS, gold_models
 from spark_jobs.quality.gate_record import failed_gate_sources, write_gate_record
 
 REF = re.compile(r"ref\(\s*'(\w+)'\s*\)")
@@ -169,6 +170,30 @@ def test_every_model_computed_on_the_run_date_is_tagged_as_of_run_date():
             if reads and not tagged:
                 untagged.append(path.stem)
     assert untagged == []
+    # The parts built on every run date (never skipped as unchanged) are those holding one.
+    as_of_models = {
+        p.stem
+        for folder in ("marts", "metrics", "risk")
+        for p in (MODELS / folder).rglob("*.sql")
+        if folder in tagged_folders or "'as_of_run_date'" in p.read_text("utf-8")
+    }
+    assert {p for p in GOLD_PARTS if as_of_models & set(gold_models(p))} == AS_OF_PARTS
+
+
+def test_what_a_part_reads_outside_gold():
+    """Through staging and intermediate models and the macros it calls, not through another
+    part's marts (their gold versions stand for them)."""
+    assert tables_read("repository_3") == {"silver.enforcement_officers"}
+    assert tables_read("repository_1") == {
+        "silver.supervision_items",
+        "silver.inspection_checklists",
+    }  # the snapshot and the checklists' mart read them through stg_ models
+    # the draws job's tables, looked up by name in the macro published_draws
+    assert {"draws.draw_objects", "draws.draw_records"} <= tables_read("cross_repository")
+    # the actions' part reads the catalog's silver through stg_, not the catalog's mart
+    assert tables_read("repository_4") == {"silver.supervision_actions", "silver.supervision_items"}
+    assert "ops.risk_warning_feedback" in tables_read("risk")
+    assert all(not t.startswith("gold.") for p in GOLD_PARTS for t in tables_read(p))
 
 
 def test_build_args_keep_the_run_date_models_of_a_past_date():
@@ -213,3 +238,20 @@ def test_a_parts_rerun_compares_its_own_and_its_upstream_gold_tables_only():
     risk = gold_scope(["tag:risk"])
     assert set(gold_models("repository_4")) <= risk and set(gold_models("repository_1")) <= risk
     assert gold_scope([]) is None and gold_scope(["tag:nothing"]) is None
+
+
+def test_no_model_or_macro_reads_a_lake_table_by_a_literal_name():
+    """A part is skipped when nothing it reads changed, and what it reads is found through
+    `ref`, `source` and `adapter.get_relation(schema=..., identifier=...)`: a table named
+    in the SQL itself (`from silver.x`) would be read without being looked at."""
+    literal = re.compile(r"\b(from|join)\s+`?(silver|gold|draws|ops|bronze|exchange)`?\.", re.I)
+    comments = re.compile(r"--[^\n]*|\{#.*?#\}", re.S)
+    project = MODELS.parent
+    found = [
+        f"{path.relative_to(project)}: {m.group(0)}"
+        for folder in ("models", "macros", "snapshots", "tests")
+        for path in (project / folder).rglob("*.sql")
+        for m in literal.finditer(comments.sub("", path.read_text("utf-8")))
+    ]
+    assert found == []
+    assert literal.search(comments.sub("", "-- from gold.x\nselect 1 from silver.y"))
