@@ -41,6 +41,7 @@ from spark_jobs.ingest.readers import (
     FileRejected,
     read_delivery,
 )
+from spark_jobs.ingest.unrecorded import unrecorded_files
 
 __all__ = [
     "LINEAGE",
@@ -261,6 +262,7 @@ class Ingested(NamedTuple):
     seen: dict[str, str]  # sha256 → landing key of every file already in bronze
     waiting: list[str]  # landing keys of the page files held `waiting` (`dumps.py`)
     recorded: set[tuple]  # OUTCOME of every bronze ops row of the source
+    rows: int  # the rows ops says are in bronze (`unrecorded.py` compares them with bronze's)
 
 
 def ingested_files(spark, settings: Settings, contract: Contract) -> Ingested:
@@ -274,7 +276,8 @@ def ingested_files(spark, settings: Settings, contract: Contract) -> Ingested:
     )
     seen = {r.file_sha256: r.source_file for r in rows if r.status == "ingested"}
     waiting = [r.source_file for r in rows if r.status == "waiting"]
-    return Ingested(seen, waiting, {tuple(r) for r in rows})
+    landed = sum(r.rows_read or 0 for r in rows if r.status == "ingested")
+    return Ingested(seen, waiting, {tuple(r) for r in rows}, landed)
 
 
 def _new_outcomes(ops_rows: list[dict], recorded: set[tuple]) -> list[dict]:
@@ -330,9 +333,20 @@ def ingest(
         keys = landing_keys(storage, contract, delivery_date)
     if not keys:  # nothing delivered for the day: no Spark job, no ops row
         return []
-    seen, waiting, recorded = ingested_files(spark, settings, contract)
-    results: list[FileResult] = []
-    ops_rows: list[dict] = []
+    seen, waiting, recorded, landed = ingested_files(spark, settings, contract)
+    # Files of another day that a killed run committed without recording them: recorded now
+    # (silver builds them), and a copy of one in this folder is a duplicate (`unrecorded.py`).
+    # This day's are the rerun's own case: its commit finds them (`commit.in_bronze`).
+    ops_rows = [
+        r
+        for r in unrecorded_files(spark, settings, contract, landed, set(seen))
+        if r["delivery_date"] != delivery_date
+    ]
+    seen |= {r["file_sha256"]: r["source_file"] for r in ops_rows}
+    results = [
+        FileResult(r["source_file"], "ingested", r["rows_read"], r["reason"], r["batch_id"])
+        for r in ops_rows
+    ]
     progress = Progress(contract.name, len(keys))
     refused = {k: reason for k in keys if (reason := landing_refusal(storage, k))}
     for key, reason in refused.items():  # recorded, never read (no content hash, no batch)

@@ -134,3 +134,37 @@ def test_a_big_folder_is_committed_in_parts(spark, lake, monkeypatch):
     assert _commits(spark, lake) == 4
     commit.commit_files(spark, lake, ACTIONS, DAY, _pending(lake, _keys(lake)))
     assert _commits(spark, lake) == 4
+
+
+def test_files_a_killed_run_left_unrecorded_are_recorded_and_a_later_copy_is_skipped(spark, lake):
+    """Day 1's folder committed, the run killed before its ops rows, and day 1 never run
+    again; day 2's folder holds a copy of one of its files. Day 2's ingest records day 1's
+    files as they were committed (so silver builds them once) and skips the copy: no row
+    twice, none left out of ops. Without it the copy was written again under day 2."""
+    from datetime import timedelta
+
+    from spark_jobs.core import ops
+    from spark_jobs.silver.build import build
+
+    stage_landing(lake, DEMO / "landing")
+    keys = _keys(lake)
+    commit.commit_files(spark, lake, ACTIONS, DAY, _pending(lake, keys))  # then killed
+    storage = Storage.for_settings(lake)
+    day2 = DAY + timedelta(days=1)
+    copy = f"supervision_actions/{day2}/resent_{keys[0].rsplit('/', 1)[1]}"
+    storage.write_bytes(f"landing/{copy}", storage.read_bytes(f"landing/{keys[0]}"))
+
+    results = {r.source_file: r for r in bronze.ingest(spark, lake, ACTIONS, day2)}
+
+    assert [results[k].status for k in keys] == ["ingested"] * 4
+    assert all("a run killed before recording it" in results[k].reason for k in keys)
+    assert results[copy].status == "skipped_duplicate" and keys[0] in results[copy].reason
+    assert _bronze(spark, lake).count() == 296
+    logged = {
+        r.source_file: (r.status, r.delivery_date)
+        for r in ops.read(spark, lake).where("stage = 'bronze'").collect()
+    }
+    assert logged == {**dict.fromkeys(keys, ("ingested", DAY)), copy: ("skipped_duplicate", day2)}
+    assert build(spark, lake, ACTIONS)["read"] == 296  # silver reads day 1's rows, once
+    again = bronze.ingest(spark, lake, ACTIONS, day2)  # nothing unrecorded any more
+    assert [(r.source_file, r.status) for r in again] == [(copy, "skipped_duplicate")]
