@@ -337,11 +337,7 @@ def ingest(
     # Files of another day that a killed run committed without recording them: recorded now
     # (silver builds them), and a copy of one in this folder is a duplicate (`unrecorded.py`).
     # This day's are the rerun's own case: its commit finds them (`commit.in_bronze`).
-    ops_rows = [
-        r
-        for r in unrecorded_files(spark, settings, contract, landed, set(seen))
-        if r["delivery_date"] != delivery_date
-    ]
+    ops_rows = unrecorded_files(spark, settings, contract, landed, set(seen), delivery_date)
     seen |= {r["file_sha256"]: r["source_file"] for r in ops_rows}
     results = [
         FileResult(r["source_file"], "ingested", r["rows_read"], r["reason"], r["batch_id"])

@@ -17,6 +17,7 @@ builds them once and a re-sent copy is skipped as a duplicate.
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from spark_jobs.contracts import Contract
 from spark_jobs.core.delta import checksum_rows, latest_version
@@ -36,10 +37,17 @@ def bronze_rows(spark, path: str) -> int | None:
 
 
 def unrecorded_files(
-    spark, settings: Settings, contract: Contract, recorded_rows: int, known: set[str]
+    spark,
+    settings: Settings,
+    contract: Contract,
+    recorded_rows: int,
+    known: set[str],
+    other_than: date,
 ) -> list[dict]:
-    """The ops rows (`ingested`) of the files in bronze whose `_file_sha256` is not in `known`,
-    looked for only when bronze holds more rows than `recorded_rows` (ops' count)."""
+    """The ops rows (`ingested`) of the files in bronze whose `_file_sha256` is not in `known`
+    and whose delivery date is not `other_than` (that day's are its rerun's case, found by its
+    commit: `commit.in_bronze`), looked for only when bronze holds more rows than
+    `recorded_rows` (ops' count)."""
     path = settings.table_path("bronze", contract.name)
     rows = bronze_rows(spark, path)
     if rows is None or rows <= recorded_rows:
@@ -73,6 +81,7 @@ def unrecorded_files(
             "recorded now",
         }
         for r in found
+        if r["_delivery_date"] != other_than
     ]
     for row in out:
         log.warning("bronze %s: %s: %s", contract.name, row["source_file"], row["reason"])
