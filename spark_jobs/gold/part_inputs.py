@@ -64,24 +64,31 @@ def selection_key(select: Sequence[str]) -> str:
     return " ".join(sorted(select)) or "all"
 
 
+def input_versions(spark, settings: Settings) -> dict[str, int]:
+    """`layer.table` → Delta version of every silver table and every other table a part reads
+    outside gold: listed once per build, for `build_inputs` and `part_fingerprint`."""
+    reads = {t for part in GOLD_PARTS for t in tables_read(part)}
+    return {
+        f"{layer}.{table}": latest_version(spark, location)
+        for layer, table, location in lake_tables(settings)
+        if layer == "silver" or f"{layer}.{table}" in reads
+    }
+
+
 def build_inputs(
-    spark,
-    settings: Settings,
+    versions: Mapping[str, int],
     run_date: str | None,
     select: Sequence[str],
     excluded: Sequence[str],
     keep_as_of: bool,
     vars: Mapping[str, Any] | None,
 ) -> str:
-    """A fingerprint of everything a gold build reads: every silver table's version, the dbt
-    project's files, the selection, the excluded sources and the vars. With `run_date` None,
-    the fingerprint of what the marts read (no run date, no run-date models): the same for
-    every date built on the same silver and project (`marts_unchanged`)."""
-    silver = {
-        table: latest_version(spark, location)
-        for layer, table, location in lake_tables(settings)
-        if layer == "silver"
-    }
+    """A fingerprint of everything a gold build reads: every silver table's version (from
+    `input_versions`), the dbt project's files, the selection, the excluded sources and the
+    vars. With `run_date` None, the fingerprint of what the marts read (no run date, no
+    run-date models): the same for every date built on the same silver and project
+    (`marts_unchanged`)."""
+    silver = {t.removeprefix("silver."): v for t, v in versions.items() if t.startswith("silver.")}
     what = {
         "run_date": run_date,
         "select": selection_key(select),
@@ -138,22 +145,21 @@ def tables_read(part: str) -> set[str]:
 
 
 def part_fingerprint(
-    spark,
-    settings: Settings,
+    versions: Mapping[str, int],
     part: str,
     excluded: Sequence[str],
     vars: Mapping[str, Any] | None,
 ) -> str | None:
-    """A fingerprint of what `part` reads outside gold (each table's Delta version, or None
-    while it does not exist), the project, the sources it leaves out and the vars; None for a
-    part holding a model computed on the run date (rebuilt every run date)."""
+    """A fingerprint of what `part` reads outside gold (each table's Delta version from
+    `input_versions`, or None while it does not exist), the project, the sources it leaves out
+    and the vars; None for a part holding a model computed on the run date (rebuilt every run
+    date)."""
     if part in AS_OF_PARTS:
         return None
     reads = tables_read(part)
-    where = {f"{layer}.{table}": location for layer, table, location in lake_tables(settings)}
     what = {
         "part": part,
-        "tables": {t: latest_version(spark, where[t]) if t in where else None for t in reads},
+        "tables": {t: versions.get(t) for t in reads},
         "excluded": sorted(s for s in excluded if f"silver.{s}" in reads),
         "vars": vars or {},
         "project": project_hash(),

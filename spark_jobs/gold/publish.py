@@ -58,7 +58,12 @@ from spark_jobs.core.json_files import read_json, write_json
 from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
 from spark_jobs.gold.dbt_runner import PROJECT_DIR, DbtFailed, run_dbt
-from spark_jobs.gold.part_inputs import build_inputs, part_fingerprint, selection_key
+from spark_jobs.gold.part_inputs import (
+    build_inputs,
+    input_versions,
+    part_fingerprint,
+    selection_key,
+)
 from spark_jobs.pipeline.gold_parts import GOLD_PARTS
 from spark_jobs.quality.gate_record import failed_gate_sources
 
@@ -322,12 +327,13 @@ def build_and_publish(
         )
     before = gold_versions(spark, settings)
     excluded = [*missing, *held]
-    inputs = build_inputs(spark, settings, run_date, select, excluded, keep_as_of, vars)
-    marts = build_inputs(spark, settings, None, select, excluded, keep_as_of, vars)
+    versions = input_versions(spark, settings)  # the lake listed once for both fingerprints
+    inputs = build_inputs(versions, run_date, select, excluded, keep_as_of, vars)
+    marts = build_inputs(versions, None, select, excluded, keep_as_of, vars)
     scope = gold_scope(select)
     scoped = _scoped(before, scope)
     tag = select[0].removeprefix("tag:") if len(select) == 1 else None
-    part = part_fingerprint(spark, settings, tag, excluded, vars) if tag in GOLD_PARTS else None
+    part = part_fingerprint(versions, tag, excluded, vars) if tag in GOLD_PARTS else None
     last = last_build(settings, run_date, select)
     if (
         (last is not None and (last["inputs"], last["gold"]) == (inputs, scoped))

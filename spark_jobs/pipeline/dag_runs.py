@@ -140,9 +140,9 @@ def _short_report(day: str) -> str:
     import json
 
     from spark_jobs.core.settings import Settings
-    from spark_jobs.pipeline.report import render_short
+    from spark_jobs.pipeline.report import render_short, report_path
 
-    path = Settings.from_env().home / "reports" / f"run-{day}.json"
+    path = report_path(Settings.from_env().home, day)
     if not path.exists():  # a run of ingest DAGs only: no pipeline, no report
         return f"main: no report for {day} ({path} not written)"
     return render_short(json.loads(path.read_text("utf-8")))

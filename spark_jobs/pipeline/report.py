@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
+
+
+def report_path(home: Path, day: str) -> Path:
+    """Where the `report` task writes the run's report of `day` (YYYY-MM-DD) under `home`."""
+    return home / "reports" / f"run-{day}.json"
 
 
 def render_day(summary: dict) -> list[str]:

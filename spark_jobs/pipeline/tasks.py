@@ -24,6 +24,7 @@ from spark_jobs.core.settings import LAYERS, Settings
 from spark_jobs.core.storage import Storage
 from spark_jobs.exports import national as export
 from spark_jobs.pipeline.gold_parts import GOLD_PARTS
+from spark_jobs.pipeline.report import report_path
 from spark_jobs.silver import build as silver
 
 # The sources gold (dbt) reads today; silver and the gate cover every contract.
@@ -264,7 +265,7 @@ def report(run_date) -> dict:
         "lake": settings.lake_root,
     }
     Storage.for_settings(settings)  # validates MinIO settings in minio mode
-    path = settings.home / "reports" / f"run-{day}.json"
+    path = report_path(settings.home, day.isoformat())
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), "utf-8")
     return summary
