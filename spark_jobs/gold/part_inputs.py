@@ -144,6 +144,44 @@ def tables_read(part: str) -> set[str]:
     return {t for t in found if not t.startswith("gold.")}
 
 
+@cache
+def _sql_texts() -> dict[str, str]:
+    """Model or snapshot name → its SQL alone (a yml's tests are not graph edges of dbt's)."""
+    texts = {p.stem: p.read_text("utf-8") for p in (PROJECT_DIR / "models").rglob("*.sql")}
+    for snapshot in (PROJECT_DIR / "snapshots").glob("*.sql"):
+        texts[snapshot.stem] = snapshot.read_text("utf-8")
+    return texts
+
+
+def upstream_sources(name: str) -> set[str]:
+    """`schema.table` of every source upstream of model `name` in dbt's graph: its `source`s
+    and those of every model it `ref`s, transitively, other parts' marts included, and those
+    the macros it calls name (dbt records a macro's `source`/`ref` calls as the model's)."""
+    macros = _project()[2]
+    sql = _sql_texts()
+    todo, done, found = [("model", name)], set(), set()
+    while todo:
+        kind, item = key = todo.pop()
+        if key in done or (kind == "model" and item not in sql):
+            continue
+        done.add(key)
+        text = sql[item] if kind == "model" else macros[item]
+        found |= {f"{schema}.{table}" for schema, table in SOURCE.findall(text)}
+        todo += [("model", r) for r in REF.findall(text)]
+        todo += [("macro", m) for m in set(CALL.findall(text)) & set(macros)]
+    return found
+
+
+def nothing_to_build(part: str, excluded: Sequence[str]) -> bool:
+    """True when every model and snapshot of `part` lies downstream of a source the build
+    leaves out (`--exclude source:silver.<name>+`, `publish.build_args`): dbt would find
+    nothing to do. The demo delivery (the catalog and the actions) leaves six parts so."""
+    gone = {f"silver.{name}" for name in excluded}
+    own = {p.stem for p in part_folder(part).glob("*.sql")}
+    own |= {name for name, owner in SNAPSHOTS.items() if owner == part}
+    return bool(own) and all(upstream_sources(name) & gone for name in own)
+
+
 def part_fingerprint(
     versions: Mapping[str, int],
     part: str,

@@ -28,6 +28,11 @@ gold (`part_inputs.tables_read`), project and vars are those of its last publish
 gold as that build left it, is not built again (on the province's later days the officers',
 third-party and knowledge parts, whose sources sent nothing new).
 
+Both answers, and "every model of this part waits for a source left out" (dbt would find
+nothing to do: six of the eleven parts on the demo delivery), are known from the lake's files
+on a local lake: `build_without_spark` gives them before a JVM starts, which a scheduler's
+gold task (a process of its own) otherwise paid about 10 s for.
+
 Only marts whose silver sources exist and passed their quality gate on the run date are
 built: a source that has never delivered, or failed its gate (`quality/gate_record.py`),
 excludes its models and everything downstream (`--exclude source:silver.<name>+`), reported
@@ -46,7 +51,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -54,13 +58,26 @@ import yaml
 from spark_jobs.contracts import all_contracts
 from spark_jobs.core.catalog import lake_tables
 from spark_jobs.core.delta import latest_version
-from spark_jobs.core.json_files import read_json, write_json
+from spark_jobs.core.json_files import write_json
 from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
+from spark_jobs.gold.build_records import (
+    AS_OF_RUN_DATE,
+    _record_build,
+    _record_run_date,
+    _scoped,
+    gold_scope,
+    kept_as_of,
+    last_build,
+    marker_path,
+    marts_unchanged,
+    part_unchanged,
+)
 from spark_jobs.gold.dbt_runner import PROJECT_DIR, DbtFailed, run_dbt
 from spark_jobs.gold.part_inputs import (
     build_inputs,
     input_versions,
+    nothing_to_build,
     part_fingerprint,
     selection_key,
 )
@@ -81,11 +98,6 @@ class GoldNotPublished(RuntimeError):
             for t, v in sorted(restored.items())
         )
         super().__init__(f"{failed}\nnot published; restored: {kept or 'nothing had changed'}")
-
-
-def marker_path(settings: Settings) -> Path:
-    """The write-audit-publish marker: present only while a build is unpublished."""
-    return settings.home / "gold_audit" / "pending.json"
 
 
 def gold_versions(spark, settings: Settings) -> dict[str, int]:
@@ -156,110 +168,6 @@ def gold_vars(run_date: str, unbuilt: Sequence[str]) -> dict[str, Any]:
     return {"run_date": run_date, "unbuilt_sources": sorted(unbuilt)}
 
 
-AS_OF_RUN_DATE = "as_of_run_date"  # the dbt tag of models computed on the run date
-
-
-def run_dates_path(settings: Settings) -> Path:
-    return settings.home / "gold_audit" / "run_dates.json"
-
-
-def published_run_dates(settings: Settings) -> dict[str, list[str]]:
-    """{run date (`YYYY-MM-DD`): the selections (`_selection`) published for it}."""
-    path = run_dates_path(settings)
-    return read_json(path)
-
-
-def _record_run_date(settings: Settings, run_date: str, select: Sequence[str]) -> None:
-    dates = published_run_dates(settings)
-    done = dates.setdefault(run_date, [])
-    if selection_key(select) in done:
-        return
-    done.append(selection_key(select))
-    path = run_dates_path(settings)
-    write_json(path, dates)
-
-
-def kept_as_of(settings: Settings, run_date: str, select: Sequence[str] = ()) -> str | None:
-    """The newer published run date that makes a re-run of `run_date` keep its run-date
-    models, or None. Only a selection already published for `run_date` is kept: one that
-    never was (it failed that day, say) is computed now, even after a later date."""
-    dates = published_run_dates(settings)
-    newest = max(dates, default=None)
-    if newest is None or newest <= run_date:
-        return None
-    return newest if selection_key(select) in dates.get(run_date, []) else None
-
-
-def _builds_path(settings: Settings) -> Path:
-    return marker_path(settings).with_name("last_builds.json")
-
-
-def last_build(settings: Settings, run_date: str, select: Sequence[str]) -> dict | None:
-    """The inputs and resulting gold versions of the last published build of this run date and
-    selection: a rerun with the same inputs on the same gold is not rebuilt (no new commit)."""
-    path = _builds_path(settings)
-    builds = read_json(path)
-    return builds.get(f"{run_date} {selection_key(select)}")
-
-
-def gold_scope(select: Sequence[str]) -> set[str] | None:
-    """The gold tables a build of `select` writes or reads: for one part (`tag:<part>`) its
-    own tables and those of the parts it reads, transitively (`pipeline.gold_parts`); None
-    (every table) for any other selection. A rerun compares only these: a later part's commit
-    does not make an earlier part's build stale."""
-    from spark_jobs.pipeline.gold_parts import gold_models
-
-    if len(select) != 1 or not select[0].startswith("tag:"):
-        return None
-    part = select[0].removeprefix("tag:")
-    if part not in GOLD_PARTS:
-        return None
-    parts, todo = set(), [part]
-    while todo:
-        current = todo.pop()
-        if current not in parts:
-            parts.add(current)
-            todo.extend(GOLD_PARTS[current])
-    return {table for p in parts for table in gold_models(p)}
-
-
-def _scoped(gold: Mapping[str, int], scope: set[str] | None) -> dict[str, int]:
-    return {t: v for t, v in gold.items() if scope is None or t in scope}
-
-
-def marts_unchanged(settings: Settings, select: Sequence[str], marts: str, gold: dict) -> bool:
-    """Whether a published build of any run date read the same silver, project, selection and
-    exclusions (`marts`: `build_inputs` without a run date) and left gold as it is now. A
-    rerun of an earlier date keeps the run-date models and rebuilds only the marts, which do
-    not read the run date (every model that does is tagged as_of_run_date): from the same
-    inputs they would come out the same, so nothing is rebuilt. Without this, re-running
-    days 1 and 2 after day 3 rebuilt every mart twice, and then day 3 again."""
-    path = _builds_path(settings)
-    builds = read_json(path)
-    suffix = f" {selection_key(select)}"
-    return any(
-        key.endswith(suffix) and b.get("marts") == marts and b.get("gold") == gold
-        for key, b in builds.items()
-    )
-
-
-def part_unchanged(settings: Settings, select: Sequence[str], part: str, gold: dict) -> bool:
-    """Whether a published build of this one part, on any run date, read the same tables,
-    project and vars (`part`: `part_inputs.part_fingerprint`) and left its gold as it is now."""
-    suffix = f" {selection_key(select)}"
-    return any(
-        key.endswith(suffix) and b.get("part") == part and b.get("gold") == gold
-        for key, b in read_json(_builds_path(settings)).items()
-    )
-
-
-def _record_build(settings: Settings, run_date: str, select: Sequence[str], build: dict) -> None:
-    path = _builds_path(settings)
-    builds = read_json(path)
-    builds[f"{run_date} {selection_key(select)}"] = build
-    write_json(path, builds)
-
-
 def combined_column_tests() -> list[str]:
     """The kinds of column test (dbt var `declared_column_checks`) that the generic test
     `declared_column_checks` runs in one query per model (dbt_project/tests/generic/): about
@@ -292,22 +200,17 @@ def build_args(
     return args
 
 
-def build_and_publish(
+def plan_build(
+    spark,
     settings: Settings,
     run_date: str,
-    select: Sequence[str] = (),
-    vars: Mapping[str, Any] | None = None,
-    recompute_past: bool = False,
+    select: Sequence[str],
+    vars: Mapping[str, Any] | None,
+    recompute_past: bool,
 ) -> dict[str, Any]:
-    """Build, test and publish the gold models of `select` (dbt selectors; all when empty).
-
-    Returns {"published": {table: version}, "skipped_sources": [...] (no silver table),
-    "held_by_gate": [...] (failed the gate on `run_date`), "recovered": {...},
-    "kept_as_of": the newer run date whose run-date models were kept, or None}.
-    Raises GoldNotPublished (gold as it was before) when a model or a test fails.
-    """
-    spark = get_spark(settings)
-    recovered = recover(spark, settings)
+    """What a build of `select` would leave out and read, and whether it is `unchanged` (its
+    inputs and gold are those a published build left: not built again). `spark` may be None
+    on a local lake: every version is then read from the `_delta_log` listings by Python."""
     missing, held = unbuilt_sources(spark, settings, run_date)
     if missing:
         log.warning("gold: no silver table yet for %s; their marts are skipped", missing)
@@ -330,35 +233,117 @@ def build_and_publish(
     versions = input_versions(spark, settings)  # the lake listed once for both fingerprints
     inputs = build_inputs(versions, run_date, select, excluded, keep_as_of, vars)
     marts = build_inputs(versions, None, select, excluded, keep_as_of, vars)
-    scope = gold_scope(select)
-    scoped = _scoped(before, scope)
-    tag = select[0].removeprefix("tag:") if len(select) == 1 else None
-    part = part_fingerprint(versions, tag, excluded, vars) if tag in GOLD_PARTS else None
+    scoped = _scoped(before, gold_scope(select))
+    tag = _part(select)
+    part = part_fingerprint(versions, tag, excluded, vars) if tag else None
     last = last_build(settings, run_date, select)
-    if (
+    unchanged = (
         (last is not None and (last["inputs"], last["gold"]) == (inputs, scoped))
         or (keep_as_of and marts_unchanged(settings, select, marts, scoped))
         or (part is not None and part_unchanged(settings, select, part, scoped))
-    ):
-        log.info(
-            "gold: nothing %s reads changed since its last build: not rebuilt",
-            selection_key(select),
-        )
-        _record_run_date(settings, run_date, select)
-        _record_build(
-            settings,
-            run_date,
-            select,
-            {"inputs": inputs, "gold": scoped, "marts": marts, "part": part},
-        )
-        return {
-            "published": {},
-            "skipped_sources": missing,
-            "held_by_gate": held,
-            "recovered": recovered,
-            "kept_as_of": newest,
-            "unchanged": True,
-        }
+    )
+    return {
+        "missing": missing,
+        "held": held,
+        "kept_as_of": newest,
+        "before": before,
+        "inputs": inputs,
+        "marts": marts,
+        "part": part,
+        "unchanged": unchanged,
+    }
+
+
+def _part(select: Sequence[str]) -> str | None:
+    """The gold part a selection is (`tag:<part>`), or None."""
+    tag = select[0].removeprefix("tag:") if len(select) == 1 else None
+    return tag if tag in GOLD_PARTS else None
+
+
+def _not_built(
+    settings: Settings,
+    run_date: str,
+    select: Sequence[str],
+    plan: dict,
+    recovered: dict,
+    why: str = "unchanged",
+) -> dict[str, Any]:
+    """Record a build that had nothing to do as published (its gold as it is) and say why:
+    `unchanged` (what it reads is what its last published build read) or `nothing_to_build`
+    (every model of it is left out)."""
+    if why == "unchanged":
+        message = "gold: nothing %s reads changed since its last build: not rebuilt"
+    else:
+        message = "gold: every model of %s waits for a source left out: nothing to build"
+    log.info(message, selection_key(select))
+    _record_run_date(settings, run_date, select)
+    scoped = _scoped(plan["before"], gold_scope(select))
+    record = {
+        "inputs": plan["inputs"],
+        "gold": scoped,
+        "marts": plan["marts"],
+        "part": plan["part"],
+    }
+    _record_build(settings, run_date, select, record)
+    return {
+        "published": {},
+        "skipped_sources": plan["missing"],
+        "held_by_gate": plan["held"],
+        "recovered": recovered,
+        "kept_as_of": plan["kept_as_of"],
+        why: True,
+    }
+
+
+def build_without_spark(
+    settings: Settings,
+    run_date: str,
+    select: Sequence[str],
+    vars: Mapping[str, Any] | None = None,
+    recompute_past: bool = False,
+) -> dict[str, Any] | None:
+    """`build_and_publish`'s result when it is known without starting Spark, else None: on a
+    local lake with no crashed build to recover, a part whose inputs did not change, or whose
+    every model is left out (its sources never delivered or failed the gate, so dbt would find
+    nothing to do). A scheduler runs each gold part in a process of its own, where starting
+    the JVM, registering the lake and starting dbt cost about 10 s for that answer."""
+    if "://" in settings.lake_root or marker_path(settings).is_file():
+        return None
+    plan = plan_build(None, settings, run_date, select, vars, recompute_past)
+    tag = _part(select)
+    idle = (
+        tag is not None
+        and plan["kept_as_of"] is None
+        and nothing_to_build(tag, [*plan["missing"], *plan["held"]])
+    )
+    if not (plan["unchanged"] or idle):
+        return None
+    why = "unchanged" if plan["unchanged"] else "nothing_to_build"
+    return _not_built(settings, run_date, select, plan, {}, why)
+
+
+def build_and_publish(
+    settings: Settings,
+    run_date: str,
+    select: Sequence[str] = (),
+    vars: Mapping[str, Any] | None = None,
+    recompute_past: bool = False,
+) -> dict[str, Any]:
+    """Build, test and publish the gold models of `select` (dbt selectors; all when empty).
+
+    Returns {"published": {table: version}, "skipped_sources": [...] (no silver table),
+    "held_by_gate": [...] (failed the gate on `run_date`), "recovered": {...},
+    "kept_as_of": the newer run date whose run-date models were kept, or None}.
+    Raises GoldNotPublished (gold as it was before) when a model or a test fails.
+    """
+    spark = get_spark(settings)
+    recovered = recover(spark, settings)
+    plan = plan_build(spark, settings, run_date, select, vars, recompute_past)
+    if plan["unchanged"]:
+        return _not_built(settings, run_date, select, plan, recovered)
+    missing, held, newest = plan["missing"], plan["held"], plan["kept_as_of"]
+    keep_as_of, before, scope = newest is not None, plan["before"], gold_scope(select)
+    inputs, marts, part = plan["inputs"], plan["marts"], plan["part"]
     marker = marker_path(settings)
     write_json(marker, {"run_date": run_date, "versions": before})
     try:

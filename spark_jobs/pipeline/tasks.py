@@ -166,13 +166,21 @@ def build_gold_part(run_date, part: str, recompute_past: bool = False) -> dict:
     publish, so a failing test in one repository does not hold back the others. A re-run of
     a date before the newest published one keeps that date's indicators unless
     `recompute_past` (`spark_jobs.gold.publish`)."""
+    from spark_jobs.gold.publish import build_without_spark
+
     if part not in GOLD_PARTS:
         raise ValueError(f"unknown gold part {part!r}: one of {sorted(GOLD_PARTS)}")
-    settings, _, day = _ctx(run_date, warm=("dbt.cli.main",))
+    day = run_date if isinstance(run_date, date) else date.fromisoformat(str(run_date)[:10])
+    select = [f"tag:{part}"]
+    # a part with nothing to build is known from the lake's files: no JVM, no dbt (publish.py)
+    known = build_without_spark(Settings.from_env(), day.isoformat(), select, None, recompute_past)
+    if known is not None:
+        return known
+    settings, _, day = _ctx(day, warm=("dbt.cli.main",))
     from spark_jobs.gold.publish import build_and_publish
 
     return build_and_publish(
-        settings, day.isoformat(), select=[f"tag:{part}"], recompute_past=recompute_past
+        settings, day.isoformat(), select=select, recompute_past=recompute_past
     )
 
 
@@ -285,7 +293,7 @@ def run_all(run_date) -> dict:
     return out
 
 
-if __name__ == "__main__":
-    name, day = sys.argv[1], sys.argv[2]
-    result = run_all(day) if name == "all" else globals()[name](day)
+if __name__ == "__main__":  # python -m spark_jobs.pipeline.tasks <task> <date> [<part>]
+    name, day, *rest = sys.argv[1:]
+    result = run_all(day) if name == "all" else globals()[name](day, *rest)
     print(json.dumps(result, ensure_ascii=False, indent=2, default=str))

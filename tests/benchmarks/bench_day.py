@@ -116,10 +116,16 @@ def run_stages(timed: StageClock, settings, spark, day: str) -> None:
     timed("export", lambda: tasks.export_national(day))
 
 
-def day_figures(timed: StageClock, spark, day: str) -> dict:
-    """What the parent prints for one day: seconds, commits and rows per stage, counts."""
+def day_figures(timed: StageClock, spark, day: str, settings=None) -> dict:
+    """What the parent prints for one day: seconds, commits and rows per stage, counts
+    (silver's rows from the Delta checksums when there is no session: `scheduler_day`)."""
+    from spark_jobs.core.delta import checksum_rows
+
     results = timed.results
-    silver_rows = {s: spark.table(f"silver.{s}").count() for s in SOURCES}
+    if spark is None:
+        silver_rows = {s: checksum_rows(None, settings.table_path("silver", s)) for s in SOURCES}
+    else:
+        silver_rows = {s: spark.table(f"silver.{s}").count() for s in SOURCES}
     quarantined = {s: results["silver"][s]["quarantined"] for s in SOURCES}
     exported = sum(
         d["inserts"] + d["updates"] + d["deletes"] for d in results["export"]["records"].values()
@@ -145,6 +151,48 @@ def day_figures(timed: StageClock, spark, day: str) -> dict:
         "rows_quarantined": quarantined,
         "export": results["export"]["records"],
     }
+
+
+def scheduler_day(run_date: date, json_path: Path) -> None:
+    """Landing → export the way a scheduler runs the DAGs: every task a process of its own
+    (`python -m ...`, as Airflow's executors start one per task), one after the other (the
+    tasks share the one-slot Spark pool): the ingest task of each source, silver, the gate,
+    each gold part in the pipeline DAG's order, the export. Each stage is the sum of its
+    processes; there is no separate JVM start (every task pays its own)."""
+    from spark_jobs.core.settings import Settings
+    from spark_jobs.pipeline.gold_parts import GOLD_PARTS
+
+    settings = Settings.from_env()
+    timed = StageClock(settings.lake_root)
+    day = run_date.isoformat()
+
+    import spark_jobs
+
+    checkout = Path(spark_jobs.__file__).resolve().parents[1]  # whose code the tasks run
+
+    def task(*argv: str) -> dict:
+        done = subprocess.run(
+            [sys.executable, "-m", *argv], capture_output=True, text=True, cwd=checkout
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"{argv} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+        return json.loads(done.stdout[done.stdout.index("{") :])
+
+    pipeline = "spark_jobs.pipeline.tasks"
+    timed.seconds["spark start"], timed.commits["spark start"] = 0.0, 0
+    timed.clock["spark start"] = (time.time(), time.time())
+    timed("ingest", lambda: {s: task("spark_jobs.ingest.task", s, day) for s in SOURCES})
+    timed("silver", lambda: task(pipeline, "build_silver", day))
+    timed("quality gate", lambda: task(pipeline, "quality_gate", day))
+    timed("gold", lambda: {p: task(pipeline, "build_gold_part", day, p) for p in GOLD_PARTS})
+    timed("export", lambda: task(pipeline, "export_national", day))
+    out = day_figures(timed, None, day, settings)
+    out["gold_parts_skipped"] = sorted(
+        p
+        for p, r in timed.results["gold"].items()
+        if r.get("unchanged") or r.get("nothing_to_build")
+    )
+    json_path.write_text(json.dumps(out, ensure_ascii=False, indent=2, default=str))
 
 
 def pipeline_day(run_date: date, json_path: Path) -> None:
@@ -224,7 +272,7 @@ def stage_landing(delivery: Path, home: Path) -> None:
         shutil.copytree(delivery / source, home / "storage" / "landing" / source)
 
 
-def one_run(n: int, delivery: Path, out: Path, run_date: date) -> dict:
+def one_run(n: int, delivery: Path, out: Path, run_date: date, scheduler: bool = False) -> dict:
     home = out / "lakehouse"
     stage_landing(delivery, home)
     env = {**os.environ, "LAKEHOUSE_HOME": str(home), "LAKEHOUSE_MODE": "local"}
@@ -235,7 +283,8 @@ def one_run(n: int, delivery: Path, out: Path, run_date: date) -> dict:
     for engine, cmd in (
         (
             "pipeline",
-            [sys.executable, str(Path(__file__)), "--worker", run_date.isoformat(),
+            [sys.executable, str(Path(__file__)),
+             "--scheduler-worker" if scheduler else "--worker", run_date.isoformat(),
              str(out / f"pipeline-{n}.json")],
         ),
         (
@@ -335,6 +384,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--worker"]:  # the pipeline child: --worker <run date> <json>
         pipeline_day(date.fromisoformat(argv[1]), Path(argv[2]))
         return 0
+    if argv[:1] == ["--scheduler-worker"]:  # the same, a process per task
+        scheduler_day(date.fromisoformat(argv[1]), Path(argv[2]))
+        return 0
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scale", type=float, default=1.0, help="1000 supervision actions per unit")
     p.add_argument("--out", type=Path, required=True, help="working folder (province, lake)")
@@ -344,6 +396,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=20240628)
     p.add_argument("--fault-rate", type=float, default=DEFAULT_FAULT_RATE)
     p.add_argument("--json", type=Path, help="also write every run's figures here")
+    p.add_argument(
+        "--scheduler",
+        action="store_true",
+        help="run the pipeline as a scheduler does: every task a process of its own",
+    )
     args = p.parse_args(argv)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -357,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     run_date = date.fromisoformat(days[-1])
     runs = []
     for n in range(1, args.runs + 1):
-        figures = one_run(n, delivery, out, run_date)
+        figures = one_run(n, delivery, out, run_date, args.scheduler)
         runs.append(figures)
         print_run(
             f"run {n}/{args.runs}: {what}, run date {run_date}, {os.cpu_count()} cores, "

@@ -9,14 +9,9 @@ import re
 import yaml
 
 from spark_jobs.core.settings import Settings
+from spark_jobs.gold.build_records import _record_run_date, kept_as_of, published_run_dates
 from spark_jobs.gold.part_inputs import tables_read
-from spark_jobs.gold.publish import (
-    _record_run_date,
-    build_args,
-    combined_column_tests,
-    kept_as_of,
-    published_run_dates,
-)
+from spark_jobs.gold.publish import build_args, combined_column_tests
 from spark_jobs.pipeline.gold_parts import AS_OF_PARTS, GOLD_PARTS, MODELS, SNAPSHOTS, gold_models
 from spark_jobs.quality.gate_record import failed_gate_sources, write_gate_record
 
@@ -227,7 +222,7 @@ def test_a_selection_is_kept_only_for_a_date_it_was_published_for(tmp_path):
 def test_a_parts_rerun_compares_its_own_and_its_upstream_gold_tables_only():
     """`gold_scope`: what a part's build writes or reads (its parts, transitively); a later
     part's commit leaves an earlier part's build current, so its rerun is not rebuilt."""
-    from spark_jobs.gold.publish import gold_scope
+    from spark_jobs.gold.build_records import gold_scope
 
     assert gold_scope(["tag:repository_1"]) == set(gold_models("repository_1"))
     repo4 = gold_scope(["tag:repository_4"])
