@@ -3,6 +3,7 @@
     .venv/bin/python tests/benchmarks/bench_day.py --tiny --runs 1 --out /tmp/bench-day
     .venv/bin/python tests/benchmarks/bench_day.py --scale 10 --runs 3 --out /tmp/bench-day
     .venv/bin/python tests/benchmarks/bench_day.py --scale 100 --out data_samples/large/day100
+    .venv/bin/python tests/benchmarks/bench_day.py --tiny --scheduler --runs 1 --out /tmp/bench-sched
 
 Generates the synthetic province at `--scale` (1000 supervision actions per unit; the helper of
 `bench_ingest.py`, `python -m tests.synthetic --profile province` underneath) into
@@ -18,6 +19,9 @@ Then, `--runs` times:
    `export_national` of `spark_jobs/pipeline/tasks.py` (what `run_all` and the
    `supervision_pipeline` DAG run), each stage timed, with the Delta commits it made (new
    `_delta_log/*.json` files under the lake);
+   With `--scheduler`, the child runs every task as a process of its own instead, the way
+   Airflow's executors run the DAGs (`scheduler_day`): the ingest task of each source, silver,
+   the gate, each gold part in the pipeline DAG's order, the export;
 3. the DuckDB reference (`duckdb_day.py`, another child) on the same landing files.
 
 While each child runs, this process samples the resident memory of the child and all its
