@@ -32,7 +32,7 @@ def published_run_dates(settings: Settings) -> dict[str, list[str]]:
     return read_json(path)
 
 
-def _record_run_date(settings: Settings, run_date: str, select: Sequence[str]) -> None:
+def record_run_date(settings: Settings, run_date: str, select: Sequence[str]) -> None:
     dates = published_run_dates(settings)
     done = dates.setdefault(run_date, [])
     if selection_key(select) in done:
@@ -86,7 +86,7 @@ def gold_scope(select: Sequence[str]) -> set[str] | None:
     return {table for p in parts for table in gold_models(p)}
 
 
-def _scoped(gold: Mapping[str, int], scope: set[str] | None) -> dict[str, int]:
+def scoped_versions(gold: Mapping[str, int], scope: set[str] | None) -> dict[str, int]:
     return {t: v for t, v in gold.items() if scope is None or t in scope}
 
 
@@ -116,7 +116,7 @@ def part_unchanged(settings: Settings, select: Sequence[str], part: str, gold: d
     )
 
 
-def _record_build(settings: Settings, run_date: str, select: Sequence[str], build: dict) -> None:
+def record_build(settings: Settings, run_date: str, select: Sequence[str], build: dict) -> None:
     path = _builds_path(settings)
     builds = read_json(path)
     builds[f"{run_date} {selection_key(select)}"] = build

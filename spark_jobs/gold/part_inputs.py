@@ -175,7 +175,7 @@ def upstream_sources(name: str) -> set[str]:
 def nothing_to_build(part: str, excluded: Sequence[str]) -> bool:
     """True when every model and snapshot of `part` lies downstream of a source the build
     leaves out (`--exclude source:silver.<name>+`, `publish.build_args`): dbt would find
-    nothing to do. The demo delivery (the catalog and the actions) leaves six parts so."""
+    nothing to do. The demo delivery (the catalog and the actions) leaves seven parts so."""
     gone = {f"silver.{name}" for name in excluded}
     own = {p.stem for p in part_folder(part).glob("*.sql")}
     own |= {name for name, owner in SNAPSHOTS.items() if owner == part}

@@ -29,7 +29,7 @@ gold as that build left it, is not built again (on the province's later days the
 third-party and knowledge parts, whose sources sent nothing new).
 
 Both answers, and "every model of this part waits for a source left out" (dbt would find
-nothing to do: six of the eleven parts on the demo delivery), are known from the lake's files
+nothing to do: seven of the eleven parts on the demo delivery), are known from the lake's files
 on a local lake: `build_without_spark` gives them before a JVM starts, which a scheduler's
 gold task (a process of its own) otherwise paid about 10 s for.
 
@@ -63,15 +63,15 @@ from spark_jobs.core.session import get_spark
 from spark_jobs.core.settings import Settings
 from spark_jobs.gold.build_records import (
     AS_OF_RUN_DATE,
-    _record_build,
-    _record_run_date,
-    _scoped,
     gold_scope,
     kept_as_of,
     last_build,
     marker_path,
     marts_unchanged,
     part_unchanged,
+    record_build,
+    record_run_date,
+    scoped_versions,
 )
 from spark_jobs.gold.dbt_runner import PROJECT_DIR, DbtFailed, run_dbt
 from spark_jobs.gold.part_inputs import (
@@ -233,7 +233,7 @@ def plan_build(
     versions = input_versions(spark, settings)  # the lake listed once for both fingerprints
     inputs = build_inputs(versions, run_date, select, excluded, keep_as_of, vars)
     marts = build_inputs(versions, None, select, excluded, keep_as_of, vars)
-    scoped = _scoped(before, gold_scope(select))
+    scoped = scoped_versions(before, gold_scope(select))
     tag = _part(select)
     part = part_fingerprint(versions, tag, excluded, vars) if tag else None
     last = last_build(settings, run_date, select)
@@ -276,15 +276,15 @@ def _not_built(
     else:
         message = "gold: every model of %s waits for a source left out: nothing to build"
     log.info(message, selection_key(select))
-    _record_run_date(settings, run_date, select)
-    scoped = _scoped(plan["before"], gold_scope(select))
+    record_run_date(settings, run_date, select)
+    scoped = scoped_versions(plan["before"], gold_scope(select))
     record = {
         "inputs": plan["inputs"],
         "gold": scoped,
         "marts": plan["marts"],
         "part": plan["part"],
     }
-    _record_build(settings, run_date, select, record)
+    record_build(settings, run_date, select, record)
     return {
         "published": {},
         "skipped_sources": plan["missing"],
@@ -361,13 +361,13 @@ def build_and_publish(
         marker.unlink()
         raise GoldNotPublished(failed, restored) from failed
     marker.unlink()
-    _record_run_date(settings, run_date, select)
+    record_run_date(settings, run_date, select)
     after = gold_versions(spark, settings)
-    _record_build(
+    record_build(
         settings,
         run_date,
         select,
-        {"inputs": inputs, "gold": _scoped(after, scope), "marts": marts, "part": part},
+        {"inputs": inputs, "gold": scoped_versions(after, scope), "marts": marts, "part": part},
     )
     return {
         "published": {t: v for t, v in after.items() if before.get(t) != v},

@@ -1,7 +1,7 @@
 """A gold part with nothing to build answers from the lake's files, without a JVM.
 
 A scheduler runs each gold part in a process of its own. On the demo delivery (the catalog and
-the actions) six of the eleven parts read only sources that never delivered, and each such
+the actions) seven of the eleven parts read only sources that never delivered, and each such
 task took about 11 s in a new process (JVM, the lake's registration, dbt's start) to hear dbt
 say "Nothing to do"; now about 2.5 s (`publish.build_without_spark`). The lake here is a few
 Delta logs on local disk: a test fails if the part starts Spark."""

@@ -9,7 +9,7 @@ import re
 import yaml
 
 from spark_jobs.core.settings import Settings
-from spark_jobs.gold.build_records import _record_run_date, kept_as_of, published_run_dates
+from spark_jobs.gold.build_records import kept_as_of, published_run_dates, record_run_date
 from spark_jobs.gold.part_inputs import tables_read
 from spark_jobs.gold.publish import build_args, combined_column_tests
 from spark_jobs.pipeline.gold_parts import AS_OF_PARTS, GOLD_PARTS, MODELS, SNAPSHOTS, gold_models
@@ -204,10 +204,10 @@ def test_build_args_keep_the_run_date_models_of_a_past_date():
 def test_a_selection_is_kept_only_for_a_date_it_was_published_for(tmp_path):
     settings = Settings(home=tmp_path)
     assert kept_as_of(settings, "2024-06-28", ["tag:metrics"]) is None
-    _record_run_date(settings, "2024-06-28", ["tag:metrics"])
-    _record_run_date(settings, "2024-06-28", ["tag:risk"])
-    _record_run_date(settings, "2024-06-29", ["tag:metrics"])
-    _record_run_date(settings, "2024-06-29", ["tag:metrics"])  # a re-run records nothing new
+    record_run_date(settings, "2024-06-28", ["tag:metrics"])
+    record_run_date(settings, "2024-06-28", ["tag:risk"])
+    record_run_date(settings, "2024-06-29", ["tag:metrics"])
+    record_run_date(settings, "2024-06-29", ["tag:metrics"])  # a re-run records nothing new
     assert published_run_dates(settings) == {
         "2024-06-28": ["tag:metrics", "tag:risk"], "2024-06-29": ["tag:metrics"],
     }  # fmt: skip
