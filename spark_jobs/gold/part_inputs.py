@@ -46,6 +46,7 @@ REF = re.compile(r"""\bref\(\s*['"](\w+)['"]\s*\)""")
 SOURCE = re.compile(r"""\bsource\(\s*['"](\w+)['"]\s*,\s*['"](\w+)['"]\s*\)""")
 CALL = re.compile(r"\b(\w+)\(")
 MACRO = re.compile(r"\{%-?\s*macro\s+(\w+)\(.*?\{%-?\s*endmacro\s*-?%\}", re.S)
+JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 RELATION = re.compile(r"""schema\s*=\s*['"](\w+)['"]\s*,\s*identifier\s*=\s*['"](\w+)['"]""")
 
 
@@ -165,7 +166,8 @@ def upstream_sources(name: str) -> set[str]:
         if key in done or (kind == "model" and item not in sql):
             continue
         done.add(key)
-        text = sql[item] if kind == "model" else macros[item]
+        # a Jinja comment is never rendered, so dbt records no ref or source written in it
+        text = JINJA_COMMENT.sub("", sql[item] if kind == "model" else macros[item])
         found |= {f"{schema}.{table}" for schema, table in SOURCE.findall(text)}
         todo += [("model", r) for r in REF.findall(text)]
         todo += [("macro", m) for m in set(CALL.findall(text)) & set(macros)]

@@ -76,3 +76,17 @@ def test_which_parts_the_demo_delivery_leaves_with_nothing_to_build():
     idle = {part for part in GOLD_PARTS if nothing_to_build(part, left_out)}
     assert idle == {f"repository_{n}" for n in (2, 3, 5, 6, 7, 8)} | {"risk"}
     assert not any(nothing_to_build(part, []) for part in GOLD_PARTS)
+
+
+def test_a_ref_in_a_jinja_comment_is_no_edge(monkeypatch):
+    """dbt never renders `{# ... #}`, so a `ref` or `source` there is not in its graph: taking it
+    for one would call a part empty that dbt builds."""
+    from spark_jobs.gold import part_inputs
+
+    texts = {
+        "mart": "{# was: select * from {{ source('silver', 'knowledge') }} #}\n"
+        "select * from {{ ref('stage') }}",
+        "stage": "select * from {{ source('silver', 'supervision_actions') }}",
+    }
+    monkeypatch.setattr(part_inputs, "_sql_texts", lambda: texts)
+    assert part_inputs.upstream_sources("mart") == {"silver.supervision_actions"}
