@@ -210,24 +210,12 @@ def plan_build(
 ) -> dict[str, Any]:
     """What a build of `select` would leave out and read, and whether it is `unchanged` (its
     inputs and gold are those a published build left: not built again). `spark` may be None
-    on a local lake: every version is then read from the `_delta_log` listings by Python."""
+    on a local lake: every version is then read from the `_delta_log` listings by Python.
+    Silent: `build_without_spark` plans before `build_and_publish` may plan again, and what is
+    left out is logged once, by the one that acts (`_log_plan`)."""
     missing, held = unbuilt_sources(spark, settings, run_date)
-    if missing:
-        log.warning("gold: no silver table yet for %s; their marts are skipped", missing)
-    if held:
-        log.warning(
-            "gold: %s failed the quality gate on %s; their marts are skipped", held, run_date
-        )
     newest = None if recompute_past else kept_as_of(settings, run_date, select)
     keep_as_of = newest is not None
-    if keep_as_of:
-        log.warning(
-            "gold: %s is older than the newest published run date %s; the models computed "
-            "on the run date (tag %s) are kept as published",
-            run_date,
-            newest,
-            AS_OF_RUN_DATE,
-        )
     before = gold_versions(spark, settings)
     excluded = [*missing, *held]
     versions = input_versions(spark, settings)  # the lake listed once for both fingerprints
@@ -252,6 +240,26 @@ def plan_build(
         "part": part,
         "unchanged": unchanged,
     }
+
+
+def _log_plan(plan: dict, run_date: str) -> None:
+    """What a build of `plan` leaves out or keeps, for the task's log."""
+    if plan["missing"]:
+        log.warning("gold: no silver table yet for %s; their marts are skipped", plan["missing"])
+    if plan["held"]:
+        log.warning(
+            "gold: %s failed the quality gate on %s; their marts are skipped",
+            plan["held"],
+            run_date,
+        )
+    if plan["kept_as_of"] is not None:
+        log.warning(
+            "gold: %s is older than the newest published run date %s; the models computed "
+            "on the run date (tag %s) are kept as published",
+            run_date,
+            plan["kept_as_of"],
+            AS_OF_RUN_DATE,
+        )
 
 
 def _part(select: Sequence[str]) -> str | None:
@@ -318,6 +326,7 @@ def build_without_spark(
     )
     if not (plan["unchanged"] or idle):
         return None
+    _log_plan(plan, run_date)
     why = "unchanged" if plan["unchanged"] else "nothing_to_build"
     return _not_built(settings, run_date, select, plan, {}, why)
 
@@ -339,6 +348,7 @@ def build_and_publish(
     spark = get_spark(settings)
     recovered = recover(spark, settings)
     plan = plan_build(spark, settings, run_date, select, vars, recompute_past)
+    _log_plan(plan, run_date)
     if plan["unchanged"]:
         return _not_built(settings, run_date, select, plan, recovered)
     missing, held, newest = plan["missing"], plan["held"], plan["kept_as_of"]

@@ -45,7 +45,8 @@ def demo_lake(tmp_path, monkeypatch) -> Settings:
     return settings
 
 
-def test_a_part_whose_sources_never_delivered_starts_no_spark(demo_lake):
+def test_a_part_whose_sources_never_delivered_starts_no_spark(demo_lake, caplog):
+    caplog.set_level("INFO", logger="spark_jobs.gold.publish")
     result = tasks.build_gold_part("2024-06-28", "repository_8")
 
     assert result["nothing_to_build"] is True and result["published"] == {}
@@ -54,12 +55,19 @@ def test_a_part_whose_sources_never_delivered_starts_no_spark(demo_lake):
     # recorded like a build dbt found nothing to do for: the run date is published for the part
     assert published_run_dates(demo_lake) == {"2024-06-28": ["tag:repository_8"]}
     assert last_build(demo_lake, "2024-06-28", ["tag:repository_8"])["gold"] == {}
+    # the task's log says once what was left out, and why nothing was built
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("no silver table yet" in m for m in messages) == 1, messages
+    assert any("tag:repository_8" in m and "nothing to build" in m for m in messages), messages
 
 
-def test_a_part_with_a_delivered_source_still_builds(demo_lake):
+def test_a_part_with_a_delivered_source_still_builds(demo_lake, caplog):
+    caplog.set_level("INFO", logger="spark_jobs.gold.publish")
     with pytest.raises(SparkStarted):
         tasks.build_gold_part("2024-06-28", "repository_4")  # the actions: dbt must run
     assert published_run_dates(demo_lake) == {}
+    # the look before Spark is silent: build_and_publish logs what it leaves out, once
+    assert not [r for r in caplog.records if "no silver table yet" in r.getMessage()]
 
 
 def test_a_crashed_build_is_recovered_with_spark_first(demo_lake):
