@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 
 from spark_jobs.core.catalog import register_lake_tables, registration_sql
 from spark_jobs.core.class_archive import java_options
+from spark_jobs.core.jit import jit_options
 from spark_jobs.core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -74,10 +75,15 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         # files (114,360 rows copied per day into gold.inspections at day 30 without them).
         # Older lakes: `python -m spark_jobs.core.maintenance deletion-vectors` (docs/pitfalls.md).
         "spark.databricks.delta.properties.defaults.enableDeletionVectors": "true",
-        # The class-data-sharing archive, when setup made it: the JVM starts ~3 s sooner.
+        # The class-data-sharing archive, when setup made it: the JVM starts ~3 s sooner. The
+        # JIT compiler chosen by the lake's size (core/jit.py): C1 only on a small lake.
         "spark.driver.extraJavaOptions": " ".join(
             o
-            for o in (f"-Dderby.system.home={settings.spark_local_dir}", java_options(settings))
+            for o in (
+                f"-Dderby.system.home={settings.spark_local_dir}",
+                java_options(settings),
+                jit_options(settings),
+            )
             if o
         ),
     }

@@ -18,10 +18,10 @@ LAYERS = ("bronze", "silver", "gold", "ops", "draws", "exchange")
 DEVELOPMENT_MASKING_KEY = "local-development-key-not-secret"
 
 
-def _whole_number(name: str, default: int) -> int:
+def _whole_number(name: str, default: int, unit: str = "megabytes") -> int:
     value = _env(name, str(default)).strip()
     if not (value.isascii() and value.isdigit()):
-        raise ValueError(f"{name} must be a whole number (megabytes), not {value!r}")
+        raise ValueError(f"{name} must be a whole number ({unit}), not {value!r}")
     return int(value)
 
 
@@ -51,6 +51,8 @@ class Settings:
     jvm_cache: Path = REPO_ROOT / ".cache" / "jvm"
     # below this much bronze, expressions are interpreted, not compiled (spark_jobs/core/codegen.py)
     interpreted_below_mb: int = 16
+    # below this much in the landing zone, the Spark JVM starts with C1 only (spark_jobs/core/jit.py)
+    quick_jit_below_kb: int = 512
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -84,6 +86,7 @@ class Settings:
             ),
             jvm_cache=Path(_env("LAKEHOUSE_JVM_CACHE", str(REPO_ROOT / ".cache" / "jvm"))),
             interpreted_below_mb=_whole_number("LAKEHOUSE_INTERPRETED_BELOW_MB", 16),
+            quick_jit_below_kb=_whole_number("LAKEHOUSE_QUICK_JIT_BELOW_KB", 512, "kilobytes"),
         )
 
     # --- where things live -------------------------------------------------------------------
