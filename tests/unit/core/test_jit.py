@@ -13,41 +13,31 @@ from spark_jobs.core.settings import REPO_ROOT, Settings
 KB = 1024
 
 
-@pytest.fixture
-def settings(tmp_path):
-    jars = tmp_path / "jars"
-    jars.mkdir()
-    (jars / "delta-spark_2.13-4.0.0.jar").write_bytes(b"jar")
-    return dataclasses.replace(
-        Settings(), home=tmp_path / "lake", jars_dir=jars, jvm_cache=tmp_path / "jvm"
-    )
-
-
-def deliver(settings: Settings, name: str, size: int) -> None:
-    path = settings.home / "storage" / "landing" / "supervision_actions" / "2024-06-28" / name
+def deliver(jvm_settings: Settings, name: str, size: int) -> None:
+    path = jvm_settings.home / "storage" / "landing" / "supervision_actions" / "2024-06-28" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
         fh.truncate(size)
 
 
-def java_options(settings: Settings) -> list[str]:
-    return spark_conf(settings)["spark.driver.extraJavaOptions"].split()
+def java_options(jvm_settings: Settings) -> list[str]:
+    return spark_conf(jvm_settings)["spark.driver.extraJavaOptions"].split()
 
 
-def test_a_small_landing_zone_starts_the_jvm_with_c1_only(settings):
-    assert landing_bytes(settings) == 0  # no landing zone yet
-    assert java_options(settings)[-3:] == list(QUICK_JIT)
-    deliver(settings, "a.csv", 300 * KB)
-    deliver(settings, "b.csv", 212 * KB - 1)
-    assert landing_bytes(settings) == 512 * KB - 1
-    assert java_options(settings)[-3:] == list(QUICK_JIT)
+def test_a_small_landing_zone_starts_the_jvm_with_c1_only(jvm_settings):
+    assert landing_bytes(jvm_settings) == 0  # no landing zone yet
+    assert java_options(jvm_settings)[-3:] == list(QUICK_JIT)
+    deliver(jvm_settings, "a.csv", 300 * KB)
+    deliver(jvm_settings, "b.csv", 212 * KB - 1)
+    assert landing_bytes(jvm_settings) == 512 * KB - 1
+    assert java_options(jvm_settings)[-3:] == list(QUICK_JIT)
 
 
-def test_from_the_threshold_on_both_compilers_run(settings):
-    deliver(settings, "a.csv", 512 * KB)
-    assert jit_options(settings) == ""
-    assert not set(QUICK_JIT) & set(java_options(settings))
-    bigger = dataclasses.replace(settings, quick_jit_below_kb=513)
+def test_from_the_threshold_on_both_compilers_run(jvm_settings):
+    deliver(jvm_settings, "a.csv", 512 * KB)
+    assert jit_options(jvm_settings) == ""
+    assert not set(QUICK_JIT) & set(java_options(jvm_settings))
+    bigger = dataclasses.replace(jvm_settings, quick_jit_below_kb=513)
     assert jit_options(bigger) == " ".join(QUICK_JIT)
 
 
@@ -62,8 +52,8 @@ def test_the_default_puts_the_demo_below_and_the_province_day_above():
     assert size(REPO_ROOT / "data_samples" / "province" / "landing") >= threshold
 
 
-def test_zero_keeps_the_jvm_default_even_on_an_empty_lake(settings):
-    assert jit_options(dataclasses.replace(settings, quick_jit_below_kb=0)) == ""
+def test_zero_keeps_the_jvm_default_even_on_an_empty_lake(jvm_settings):
+    assert jit_options(dataclasses.replace(jvm_settings, quick_jit_below_kb=0)) == ""
 
 
 def test_the_threshold_comes_from_the_environment(monkeypatch):
