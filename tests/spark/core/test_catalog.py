@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from spark_jobs.core.catalog import register_lake_tables, registered_locations
+from spark_jobs.core.catalog import register_lake_tables, register_table, registered_locations
 
 
 def _table(spark, settings, layer: str, name: str) -> str:
@@ -35,3 +35,47 @@ def test_names_follow_the_lake_given(spark, base_settings, tmp_path):
     # Again: nothing to change, the same names.
     assert register_lake_tables(spark, second) == ["bronze.shared", "gold.only_second"]
     assert registered_locations(spark) == where
+
+
+def _entry(spark, layer: str, table: str) -> dict[str, str]:
+    """What the catalog holds for `<layer>.<table>`, but its name and creation time."""
+    jvm = spark._jvm
+    ident = jvm.org.apache.spark.sql.catalyst.TableIdentifier.apply(table, jvm.scala.Some(layer))
+    meta = spark._jsparkSession.sessionState().catalog().getTableMetadata(ident)
+    return {
+        "type": meta.tableType().name(),
+        "provider": meta.provider().toString(),
+        "storage": meta.storage().toString(),
+        "schema": meta.schema().json(),
+        "partitions": meta.partitionColumnNames().toString(),
+        "properties": meta.properties().toString(),
+        "owner": meta.owner(),
+        "created_by": meta.createVersion(),
+        "tracks_partitions": str(meta.tracksPartitionsInCatalog()),
+        "preserves_case": str(meta.schemaPreservesCase()),
+        "last_access": str(meta.lastAccessTime()),
+    }
+
+
+def test_a_name_is_the_entry_create_table_makes(spark, base_settings, tmp_path):
+    """`register_table` writes the catalog entry itself (no Delta snapshot loaded): the same
+    entry `CREATE TABLE ... USING DELTA LOCATION` makes, and the table reads the same by name."""
+    lake = dataclasses.replace(base_settings, home=tmp_path / "lake")
+    path = lake.table_path("silver", "partitioned")
+    spark.range(5).selectExpr("id", "id % 2 AS part").write.format("delta").partitionBy(
+        "part"
+    ).save(path)
+    spark.sql("CREATE DATABASE IF NOT EXISTS silver")
+    spark.sql("DROP TABLE IF EXISTS silver.by_statement")
+    spark.sql(f"CREATE TABLE silver.by_statement USING DELTA LOCATION '{path}'")
+    register_table(spark, "silver", "by_name", path)
+    try:
+        made, expected = _entry(spark, "silver", "by_name"), _entry(spark, "silver", "by_statement")
+        assert made == expected
+        assert made["provider"] == "Some(delta)" and made["type"] == "EXTERNAL"
+        assert spark.table("silver.by_name").where("part = 1").count() == 2
+        described = {r.col_name for r in spark.sql("DESCRIBE TABLE silver.by_name").collect()}
+        assert {"id", "part"} <= described  # the schema comes from Delta's log
+    finally:
+        spark.sql("DROP TABLE IF EXISTS silver.by_statement")
+        spark.sql("DROP TABLE IF EXISTS silver.by_name")
