@@ -1,9 +1,12 @@
 """MinIO taken away in the middle of a day, on real processes: the run fails in bounded time
 with a message that names the endpoint; MinIO back (same port, keys and data), the rerun
-finishes the day with the counts of a run that was never interrupted."""
+finishes the day with the counts of a run that was never interrupted, the lake and the
+national export in the bucket (the whole pipeline in MinIO mode: the run stopped before any
+gold or export was written, so what the rerun leaves is a first day's)."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,6 +16,7 @@ import time
 import pytest
 
 from spark_jobs.core.settings import Settings
+from spark_jobs.core.storage import MinioStorage
 from spark_jobs.ingest.landing import stage_landing
 from tests.faults.processes import DAY, DEMO, REPO, run_child
 from tests.minio.server import _stop, start_minio
@@ -72,6 +76,15 @@ def test_minio_stopped_mid_run_fails_in_time_and_the_rerun_completes(tmp_path):
 
         proc, _ = start_minio(tmp_path / "minio", attempts=1, again=server)  # MinIO back
         result = run_child(home, ["tests.faults.day", DAY], env=env).result()
+        storage = MinioStorage(server.settings(Settings(home=home), BUCKET))
+        keys = storage.list(f"exports/national/{DAY}")
+        batch = f"exports/national/{DAY}/{DAY.replace('-', '')}00001"
+        manifest = json.loads(storage.read_bytes(f"{batch}/manifest.json"))
+        gold_log = list(
+            storage.client.list_objects(
+                BUCKET, prefix="lake/gold/supervision_actions/_delta_log/", recursive=True
+            )
+        )
     finally:
         _stop(proc)
 
@@ -84,3 +97,8 @@ def test_minio_stopped_mid_run_fails_in_time_and_the_rerun_completes(tmp_path):
         "other_action": 0,
         "penalty_action": 21,
     }
+    assert result["build_gold"]["rows"]["supervision_actions"] == 290
+    assert gold_log, "gold is not in the bucket"
+    assert result["export_national"]["batch_no"] == batch.rsplit("/", 1)[1]
+    assert f"{batch}/inspection_action/part-00000.jsonl" in keys
+    assert manifest["row_count"] == 290  # the first batch: every accepted action, as `i`
