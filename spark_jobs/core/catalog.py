@@ -70,50 +70,66 @@ def registered_location(spark, layer: str, table: str) -> str | None:
     return str(uri.get().toString()) if uri.isDefined() else ""
 
 
-class _Entries:
-    """Builds the catalog entry `CREATE TABLE <layer>.<table> USING DELTA LOCATION '...'`
-    leaves: external, provider delta, the location, and nothing else (Delta keeps the schema,
-    the partitioning and the properties in its log and stores none of them in the catalog).
+class _Names:
+    """Writes and drops names in the session catalog directly, as the statements would.
 
-    Made directly, it costs a few py4j calls; the statement costs about 70 ms a table in a new
-    process (Delta loads the table's snapshot to check the location): 5.5 s of every task's
-    start on a lake of 76 tables (README, "Catalog")."""
+    A name is the entry `CREATE TABLE <layer>.<table> USING DELTA LOCATION '...'` leaves:
+    external, provider delta, the location, and nothing else (Delta keeps the schema, the
+    partitioning and the properties in its log and stores none of them in the catalog). The
+    statement loads the table's Delta snapshot to check it, about 70 ms a table in a new
+    process: 5.5 s of every task's start on a lake of 76 tables; `DROP TABLE` loads it too,
+    to uncache plans that read it (a plan cached over the old location keeps reading that
+    location; a new read by name resolves the new one). Written here, a few py4j calls each,
+    with the JVM classes looked up once (each lookup is a round trip)."""
 
     def __init__(self, spark):
         jvm = spark._jvm
-        self._jvm = jvm
-        self._catalog = jvm.org.apache.spark.sql.catalyst.catalog
+        catalog = jvm.org.apache.spark.sql.catalyst.catalog
         utils = jvm.org.apache.spark.api.python.PythonUtils
+        self._some = jvm.scala.Some
+        self._uri = jvm.java.net.URI
+        self._ident = jvm.org.apache.spark.sql.catalyst.TableIdentifier
+        self._storage = catalog.CatalogStorageFormat
+        self._table = catalog.CatalogTable
+        self._database = catalog.CatalogDatabase
+        self._external = catalog.CatalogTableType.EXTERNAL()
+        self._schema = jvm.org.apache.spark.sql.types.StructType()  # Delta's log holds it
+        self._delta = jvm.scala.Some("delta")
         self._none = jvm.scala.Option.empty()
         self._map = utils.toScalaMap(jvm.java.util.HashMap())
         self._seq = utils.toSeq(jvm.java.util.ArrayList())
+        self._now = jvm.java.lang.System.currentTimeMillis()
         self._version = spark.version
-        self._session_catalog = spark._jsparkSession.sessionState().catalog()
+        self.catalog = spark._jsparkSession.sessionState().catalog()
 
-    def database(self, layer: str):
-        """The layer's database as `CREATE DATABASE <layer>` makes it (its default path)."""
-        location = self._session_catalog.getDefaultDBPath(layer)
-        return self._catalog.CatalogDatabase(layer, "", location, self._map)
+    def ensure_layers(self, layers) -> None:
+        """Create the layers' databases that do not exist, as `CREATE DATABASE` does (the
+        default path under the warehouse)."""
+        for layer in layers:
+            if not self.catalog.databaseExists(layer):
+                where = self.catalog.getDefaultDBPath(layer)
+                self.catalog.createDatabase(self._database(layer, "", where, self._map), True)
 
-    def table(self, layer: str, table: str, location: str):
-        jvm, none = self._jvm, self._none
+    def drop(self, layer: str, table: str) -> None:
+        """Forget the name (an external table: its files stay)."""
+        ident = self._ident.apply(table, self._some(layer))
+        self.catalog.invalidateCachedTable(ident)
+        self.catalog.dropTable(ident, True, False)
+
+    def create(self, layer: str, table: str, location: str) -> None:
+        none = self._none
         uri = location if "://" in location else Path(location).as_uri()
-        storage = self._catalog.CatalogStorageFormat(
-            jvm.scala.Some(jvm.java.net.URI(uri)), none, none, none, False, self._map
-        )
-        ident = jvm.org.apache.spark.sql.catalyst.TableIdentifier.apply(
-            table, jvm.scala.Some(layer)
-        )
-        return self._catalog.CatalogTable(
-            ident,
-            self._catalog.CatalogTableType.EXTERNAL(),
+        storage = self._storage(self._some(self._uri(uri)), none, none, none, False, self._map)
+        entry = self._table(
+            self._ident.apply(table, self._some(layer)),
+            self._external,
             storage,
-            jvm.org.apache.spark.sql.types.StructType(),  # Delta's log holds the schema
-            jvm.scala.Some("delta"),
+            self._schema,
+            self._delta,  # provider
             self._seq,  # partition columns: in the log
             none,  # bucket spec
             "",  # owner
-            jvm.java.lang.System.currentTimeMillis(),  # created
+            self._now,  # created
             -1,  # last access: unknown
             self._version,  # created by Spark <version>
             self._map,  # properties: in the log
@@ -127,26 +143,13 @@ class _Entries:
             self._map,  # ignored properties
             none,  # view original text
         )
+        self.catalog.createTable(entry, False, False)
 
-
-def _ensure_layers(spark, layers, entries: _Entries | None = None) -> None:
-    """Create the layers' databases that do not exist yet."""
-    catalog = spark._jsparkSession.sessionState().catalog()
-    for layer in layers:
-        if not catalog.databaseExists(layer):
-            entries = entries or _Entries(spark)
-            catalog.createDatabase(entries.database(layer), True)
-
-
-def _name(spark, layer: str, table: str, location: str, current: str | None, entries=None):
-    """Point `<layer>.<table>` at `location`, dropping a name that points elsewhere (an
-    external table's files stay)."""
-    if current is not None:
-        spark.sql(f"DROP TABLE IF EXISTS {layer}.{table}")  # also forgets cached plans and data
-    entries = entries or _Entries(spark)
-    spark._jsparkSession.sessionState().catalog().createTable(
-        entries.table(layer, table, location), False, False
-    )
+    def point(self, layer: str, table: str, location: str, current: str | None) -> None:
+        """`<layer>.<table>` → `location`, dropping a name that points elsewhere first."""
+        if current is not None:
+            self.drop(layer, table)
+        self.create(layer, table, location)
 
 
 def register_table(spark, layer: str, table: str, location: str) -> None:
@@ -158,8 +161,9 @@ def register_table(spark, layer: str, table: str, location: str) -> None:
     current = registered_location(spark, layer, table)
     if current is not None and _same_place(current, location):
         return
-    _ensure_layers(spark, (layer,))
-    _name(spark, layer, table, location, current)
+    names = _Names(spark)
+    names.ensure_layers((layer,))
+    names.point(layer, table, location, current)
 
 
 def registered_locations(spark, layers: tuple[str, ...] = LAYERS) -> dict[tuple[str, str], str]:
@@ -186,17 +190,17 @@ def register_lake_tables(spark, settings: Settings) -> list[str]:
     process, as in the tests) are dropped so that nothing reads a stale table by mistake. Runs
     on every `get_spark`: what is already registered where it should be costs no statement.
     """
-    entries = _Entries(spark)
-    _ensure_layers(spark, LAYERS, entries)
+    catalog = _Names(spark)
+    catalog.ensure_layers(LAYERS)
     registered = registered_locations(spark)
     names = []
     for layer, table, location in lake_tables(settings):
         current = registered.pop((layer, table), None)
         if current is None or not _same_place(current, location):
-            _name(spark, layer, table, location, current, entries)
+            catalog.point(layer, table, location, current)
         names.append(f"{layer}.{table}")
     for layer, table in registered:  # names this lake does not have; external: files stay
-        spark.sql(f"DROP TABLE IF EXISTS {layer}.{table}")
+        catalog.drop(layer, table)
     return names
 
 
