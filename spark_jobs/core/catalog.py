@@ -10,7 +10,9 @@ The catalog itself is the only record of what is registered: no module-level mir
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from pathlib import Path
+from types import SimpleNamespace
 
 from spark_jobs.core.settings import LAYERS, Settings
 
@@ -66,7 +68,12 @@ def registered_location(spark, layer: str, table: str) -> str | None:
     external = catalog.externalCatalog()
     if not external.databaseExists(layer) or not external.tableExists(layer, table):
         return None
-    uri = external.getTable(layer, table).storage().locationUri()  # none: a view
+    return _location(external, layer, table)
+
+
+def _location(external, layer: str, table: str) -> str:
+    """A registered name's location as the catalog shows it ("" for a view)."""
+    uri = external.getTable(layer, table).storage().locationUri()
     return str(uri.get().toString()) if uri.isDefined() else ""
 
 
@@ -83,24 +90,32 @@ class _Names:
     with the JVM classes looked up once (each lookup is a round trip)."""
 
     def __init__(self, spark):
-        jvm = spark._jvm
+        self._spark = spark
+        self.catalog = spark._jsparkSession.sessionState().catalog()
+
+    @cached_property
+    def _j(self) -> SimpleNamespace:
+        """The JVM classes and constants, looked up on the first name written or dropped (a
+        process that has its names, `get_spark` about 35 times a day, never pays for them)."""
+        jvm = self._spark._jvm
         catalog = jvm.org.apache.spark.sql.catalyst.catalog
         utils = jvm.org.apache.spark.api.python.PythonUtils
-        self._some = jvm.scala.Some
-        self._uri = jvm.java.net.URI
-        self._ident = jvm.org.apache.spark.sql.catalyst.TableIdentifier
-        self._storage = catalog.CatalogStorageFormat
-        self._table = catalog.CatalogTable
-        self._database = catalog.CatalogDatabase
-        self._external = catalog.CatalogTableType.EXTERNAL()
-        self._schema = jvm.org.apache.spark.sql.types.StructType()  # Delta's log holds it
-        self._delta = jvm.scala.Some("delta")
-        self._none = jvm.scala.Option.empty()
-        self._map = utils.toScalaMap(jvm.java.util.HashMap())
-        self._seq = utils.toSeq(jvm.java.util.ArrayList())
-        self._now = jvm.java.lang.System.currentTimeMillis()
-        self._version = spark.version
-        self.catalog = spark._jsparkSession.sessionState().catalog()
+        return SimpleNamespace(
+            some=jvm.scala.Some,
+            uri=jvm.java.net.URI,
+            ident=jvm.org.apache.spark.sql.catalyst.TableIdentifier,
+            storage=catalog.CatalogStorageFormat,
+            table=catalog.CatalogTable,
+            database=catalog.CatalogDatabase,
+            external=catalog.CatalogTableType.EXTERNAL(),
+            schema=jvm.org.apache.spark.sql.types.StructType(),  # Delta's log holds it
+            delta=jvm.scala.Some("delta"),
+            none=jvm.scala.Option.empty(),
+            map=utils.toScalaMap(jvm.java.util.HashMap()),
+            seq=utils.toSeq(jvm.java.util.ArrayList()),
+            now=jvm.java.lang.System.currentTimeMillis(),
+            version=self._spark.version,
+        )
 
     def ensure_layers(self, layers) -> None:
         """Create the layers' databases that do not exist, as `CREATE DATABASE` does (the
@@ -108,39 +123,39 @@ class _Names:
         for layer in layers:
             if not self.catalog.databaseExists(layer):
                 where = self.catalog.getDefaultDBPath(layer)
-                self.catalog.createDatabase(self._database(layer, "", where, self._map), True)
+                self.catalog.createDatabase(self._j.database(layer, "", where, self._j.map), True)
 
     def drop(self, layer: str, table: str) -> None:
         """Forget the name (an external table: its files stay)."""
-        ident = self._ident.apply(table, self._some(layer))
+        ident = self._j.ident.apply(table, self._j.some(layer))
         self.catalog.invalidateCachedTable(ident)
         self.catalog.dropTable(ident, True, False)
 
     def create(self, layer: str, table: str, location: str) -> None:
-        none = self._none
+        j = self._j
+        none = j.none
         uri = location if "://" in location else Path(location).as_uri()
-        storage = self._storage(self._some(self._uri(uri)), none, none, none, False, self._map)
-        entry = self._table(
-            self._ident.apply(table, self._some(layer)),
-            self._external,
-            storage,
-            self._schema,
-            self._delta,  # provider
-            self._seq,  # partition columns: in the log
+        entry = j.table(
+            j.ident.apply(table, j.some(layer)),
+            j.external,
+            j.storage(j.some(j.uri(uri)), none, none, none, False, j.map),
+            j.schema,
+            j.delta,  # provider
+            j.seq,  # partition columns: in the log
             none,  # bucket spec
             "",  # owner
-            self._now,  # created
+            j.now,  # created
             -1,  # last access: unknown
-            self._version,  # created by Spark <version>
-            self._map,  # properties: in the log
+            j.version,  # created by Spark <version>
+            j.map,  # properties: in the log
             none,  # stats
             none,  # view text
             none,  # comment
             none,  # collation
-            self._seq,  # unsupported features
+            j.seq,  # unsupported features
             True,  # partitions tracked by the catalog, as Delta sets it
             True,  # schema preserves case
-            self._map,  # ignored properties
+            j.map,  # ignored properties
             none,  # view original text
         )
         self.catalog.createTable(entry, False, False)
@@ -178,8 +193,7 @@ def registered_locations(spark, layers: tuple[str, ...] = LAYERS) -> dict[tuple[
         names = external.listTables(layer).iterator()
         while names.hasNext():
             table = names.next()
-            uri = external.getTable(layer, table).storage().locationUri()  # none: a view
-            found[(layer, table)] = str(uri.get().toString()) if uri.isDefined() else ""
+            found[(layer, table)] = _location(external, layer, table)
     return found
 
 
