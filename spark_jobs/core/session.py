@@ -76,11 +76,14 @@ def spark_conf(settings: Settings) -> dict[str, str]:
         # Older lakes: `python -m spark_jobs.core.maintenance deletion-vectors` (docs/pitfalls.md).
         "spark.databricks.delta.properties.defaults.enableDeletionVectors": "true",
         # The class-data-sharing archive, when setup made it: the JVM starts ~3 s sooner. The
-        # JIT compiler chosen by the lake's size (core/jit.py): C1 only on a small lake.
+        # JIT compiler chosen by the lake's size (core/jit.py): C1 only on a small lake. The
+        # throughput collector: a batch job needs no short pauses, and G1's concurrent marking
+        # threads took 5-10 % of the JVM's CPU on two cores (README, "Silver on two threads").
         "spark.driver.extraJavaOptions": " ".join(
             o
             for o in (
                 f"-Dderby.system.home={settings.spark_local_dir}",
+                "-XX:+UseParallelGC",
                 java_options(settings),
                 jit_options(settings),
             )

@@ -53,6 +53,8 @@ class Settings:
     interpreted_below_mb: int = 16
     # below this much in the landing zone, the Spark JVM starts with C1 only (spark_jobs/core/jit.py)
     quick_jit_below_kb: int = 512
+    # silver builds at once on the one session (spark_jobs/core/parallel.py); 1: one by one
+    silver_threads: int = 2
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -87,6 +89,7 @@ class Settings:
             jvm_cache=Path(_env("LAKEHOUSE_JVM_CACHE", str(REPO_ROOT / ".cache" / "jvm"))),
             interpreted_below_mb=_whole_number("LAKEHOUSE_INTERPRETED_BELOW_MB", 16),
             quick_jit_below_kb=_whole_number("LAKEHOUSE_QUICK_JIT_BELOW_KB", 512, "kilobytes"),
+            silver_threads=max(1, _whole_number("LAKEHOUSE_SILVER_THREADS", 2, "threads")),
         )
 
     # --- where things live -------------------------------------------------------------------

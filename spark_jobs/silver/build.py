@@ -19,6 +19,7 @@ written, so a crash half-way is repaired by the next run.
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import date
 
 from pyspark.sql import Column, DataFrame, Window
@@ -30,6 +31,7 @@ from spark_jobs.contracts import Contract, get_contract
 from spark_jobs.core import ops
 from spark_jobs.core.catalog import register_table
 from spark_jobs.core.delta import add_missing_columns, latest_version
+from spark_jobs.core.parallel import run_in_order
 from spark_jobs.core.session import session_conf
 from spark_jobs.core.settings import Settings
 from spark_jobs.silver import release
@@ -296,41 +298,61 @@ def build(
 
 
 def build_all(spark, settings: Settings, contracts: list[Contract]) -> dict[str, dict]:
-    """`build` for every contract (in build order) whose bronze table exists, skipping, with no
-    Spark job, a source with no pending batch whose held rows cannot have changed (no table
-    they reference changed since their last check: `release.py`). One ops query finds every
+    """`build` for every contract whose bronze table exists, skipping, with no Spark job, a
+    source with no pending batch whose held rows cannot have changed (no table they
+    reference changed since their last check: `release.py`). One ops query finds every
     source's pending batches, one quarantine query their held rows, and the quarantine and
-    ops rows of all of them are written in one commit each at the end (`commits.py`), also
-    when a later source fails: the ones before it are complete."""
+    ops rows of all of them are written in one commit each at the end (`commits.py`), in
+    build order, also when a source fails: the ones that finished are complete.
+
+    Sources are built on `settings.silver_threads` threads of the one session
+    (`core/parallel.py`), each once the silver tables its fields reference are built: on the
+    province most sources reference only the entities or the catalog. A source that fails
+    holds back only the sources whose fields reference it (directly or not); the others are
+    built, and then the first failure in build order is raised (the task fails, its retry
+    builds what is still pending)."""
     from delta.tables import DeltaTable
 
     pending = pending_by_source(spark, settings)
     checks = release.load_checks(settings)
-    present = [
-        c
+    present = {
+        c.name: c
         for c in contracts
         if DeltaTable.isDeltaTable(spark, settings.table_path("bronze", c.name))
-    ]
-    held: dict[str, list] | None = None  # queried once, when the first source is built
-    commits = Commits()
-    out, checked = {}, {}
+    }
+    held: list[dict[str, list]] = []  # queried once, when the first source is built
+    held_lock = threading.Lock()
+    out, checked, commits = {}, {}, {}
+
+    def one(name: str) -> None:
+        c = present[name]
+        refs = release.reference_versions(spark, settings, c)
+        if name not in pending and checks.get(name) == refs:
+            out[name] = dict(_NO_BATCHES)
+            return
+        with held_lock:
+            if not held:
+                held.append(release.held_by_source(spark, settings, list(present.values())))
+        own = Commits()  # this source's; joined in build order below
+        out[name] = build(spark, settings, c, pending.get(name, []), own, held[0].get(name, []))
+        commits[name], checked[name] = own, refs
+
+    waits_for = {
+        name: {f.references["table"] for f in c.fields if f.references}
+        for name, c in present.items()
+    }
     try:
-        for c in present:
-            refs = release.reference_versions(spark, settings, c)
-            if c.name not in pending and checks.get(c.name) == refs:
-                out[c.name] = dict(_NO_BATCHES)
-                continue
-            if held is None:
-                held = release.held_by_source(spark, settings, present)
-            out[c.name] = build(
-                spark, settings, c, pending.get(c.name, []), commits, held.get(c.name, [])
-            )
-            checked[c.name] = refs
+        with _without_whole_stage_codegen(spark):  # a session setting: once for every thread
+            run_in_order(list(present), waits_for, one, settings.silver_threads)
     finally:
-        commits.flush(spark, settings)
+        joined = Commits()
+        for name in present:
+            if name in commits:
+                joined.absorb(commits[name])
+        joined.flush(spark, settings)
         # after the flush: a crash before it leaves the old versions, and the next run checks
         release.save_checks(settings, {**checks, **checked})
-    return out
+    return {name: out[name] for name in present}
 
 
 def reference_tables(spark, settings: Settings, contract: Contract) -> dict[str, DataFrame]:

@@ -54,6 +54,14 @@ class Commits:
     def ops(self, rows: list[dict]) -> None:
         self._ops.extend(rows)
 
+    def absorb(self, other: Commits) -> None:
+        """Add what another source's build gathered (`build_all` gives each its own, as
+        sources are built on several threads, and joins them in build order)."""
+        self._quarantine.extend(other._quarantine)
+        self._clauses.extend(other._clauses)
+        self._released.extend(other._released)
+        self._ops.extend(other._ops)
+
     def flush(self, spark, settings: Settings) -> None:
         """Quarantine (one commit), the released marks, then ops (one MERGE): ops last, so
         that a crash before it leaves the batches pending and the next run redoes them."""

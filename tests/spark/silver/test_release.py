@@ -275,3 +275,47 @@ def test_a_row_waiting_on_a_typed_reference_is_read_again(spark, lake, tmp_path)
     deliver("units", DAY2, "单位编号\n42\n")
     assert run(DAY2)["visits"]["released"] == 1
     assert [r.visit_id for r in spark.table("silver.visits").collect()] == ["V1"]
+
+
+def test_sources_built_on_threads_keep_the_finished_ones_when_one_fails(
+    spark, lake, tmp_path, monkeypatch
+):
+    """`build_all` on two threads (`Settings.silver_threads`): a source that fails does not
+    undo the others: their silver rows and ops rows are written (one flush, in build order),
+    the failure is raised, and the next run builds only the failed source."""
+    officers = ENTITIES.replace("name: entities", "name: officers")
+    settings, deliver, _ = small_lake(
+        spark, lake, tmp_path, {"entities": ENTITIES, "officers": officers, "actions": ACTIONS}
+    )
+    settings = dataclasses.replace(settings, silver_threads=2)
+    contracts = [
+        load_contract(settings.contract_dir / f"{n}.yaml")
+        for n in ("entities", "officers", "actions")
+    ]
+    deliver("entities", DAY1, "主体编号,主体名称\nE1,甲公司\n")
+    deliver("officers", DAY1, "主体编号,主体名称\nO1,张三\n")
+    deliver("actions", DAY1, "行为编号,主体编号,行为日期\nA1,E1,2024-06-20\n")
+    for c in contracts:
+        bronze.ingest(spark, settings, c, DAY1)
+
+    real_build = silver.build
+
+    def build(s, st, c, *a):
+        if c.name == "officers":
+            raise RuntimeError("officers broke")
+        return real_build(s, st, c, *a)
+
+    monkeypatch.setattr(silver, "build", build)
+    with pytest.raises(RuntimeError, match="officers broke"):
+        silver.build_all(spark, settings, contracts)
+    done = spark.read.format("delta").load(settings.table_path("ops", "batch_log"))
+    assert sorted(r.source for r in done.where("stage = 'silver'").collect()) == [
+        "actions",
+        "entities",
+    ]
+    assert [r.action_id for r in spark.table("silver.actions").collect()] == ["A1"]
+
+    monkeypatch.setattr(silver, "build", real_build)
+    again = silver.build_all(spark, settings, contracts)
+    assert {n: again[n]["batches"] for n in again} == {"entities": 0, "officers": 1, "actions": 0}
+    assert [r.entity_name for r in spark.table("silver.officers").collect()] == ["张三"]

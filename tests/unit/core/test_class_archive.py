@@ -22,6 +22,7 @@ def test_the_archive_of_this_jvm_and_these_jars_is_mapped(jvm_settings):
     options = spark_conf(jvm_settings)["spark.driver.extraJavaOptions"].split()
     assert options == [
         f"-Dderby.system.home={jvm_settings.spark_local_dir}",
+        "-XX:+UseParallelGC",  # the throughput collector (core/session.py)
         f"-XX:SharedArchiveFile={path}",
         *QUICK_JIT,  # an empty landing zone: C1 only (core/jit.py)
     ]
