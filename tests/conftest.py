@@ -18,8 +18,9 @@ Tiers are folders, and each test gets its folder's marker automatically:
 | `tests/faults/` | `faults` | real processes killed (SIGKILL) or racing, then a rerun |
 
 `quick` marks the unit and spark tiers except tests marked `slow` (the whole-province
-ingests and the longer layer runs): `bash infra/test.sh -m quick`, 2 min 4-11 s warm with two
-workers (555 tests, 2026-12-07, the test JVMs on C1 only: spark_jobs/core/jit.py and
+ingests and the longer layer runs): `bash infra/test.sh -m quick`, 1 min 40-42 s warm with two
+workers (560 tests, 2026-12-07, fifteenth session; the JVMs on the throughput collector,
+spark_jobs/core/session.py, and the test JVMs on C1 only: spark_jobs/core/jit.py and
 `base_settings` below; the goal is 3).
 """
 
