@@ -70,7 +70,7 @@ def build_order(contracts: list[Contract]) -> list[Contract]:
     by_name = {c.name: c for c in contracts}
     graph: TopologicalSorter[str] = TopologicalSorter()
     for c in contracts:
-        deps = {f.references["table"] for f in c.fields if f.references}
+        deps = c.referenced_tables
         graph.add(c.name, *sorted(d for d in deps if d in by_name and d != c.name))
     try:
         graph.prepare()

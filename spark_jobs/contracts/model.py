@@ -133,5 +133,10 @@ class Contract:
         raise KeyError(f"{self.name} has no field {name!r}")
 
     @property
+    def referenced_tables(self) -> set[str]:
+        """The silver tables its fields reference (`references`), its own among them if any."""
+        return {f.references["table"] for f in self.fields if f.references}
+
+    @property
     def pii_fields(self) -> list[Field]:
         return [f for f in self.fields if f.pii != "none"]

@@ -36,16 +36,17 @@ def run_in_order(
     failed: dict[str, BaseException] = {}
     waiting = list(names)
     running: dict[Future, str] = {}
-    with ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="in-order") as pool:
+    threads = max(1, threads)
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="in-order") as pool:
         while waiting or running:
+            for name in _left_out(waiting, needs, failed):
+                waiting.remove(name)  # waits for a failed step: never runs
             for name in list(waiting):
-                if len(running) >= max(1, threads):
+                if len(running) >= threads:
                     break
                 if needs[name] <= done:
                     waiting.remove(name)
                     running[pool.submit(step, name)] = name
-                elif name in _left_out(waiting, needs, failed):
-                    waiting.remove(name)  # waits for a failed step: never runs
             if not running:
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)

@@ -337,10 +337,7 @@ def build_all(spark, settings: Settings, contracts: list[Contract]) -> dict[str,
         out[name] = build(spark, settings, c, pending.get(name, []), own, held[0].get(name, []))
         commits[name], checked[name] = own, refs
 
-    waits_for = {
-        name: {f.references["table"] for f in c.fields if f.references}
-        for name, c in present.items()
-    }
+    waits_for = {name: c.referenced_tables for name, c in present.items()}
     try:
         with _without_whole_stage_codegen(spark):  # a session setting: once for every thread
             run_in_order(list(present), waits_for, one, settings.silver_threads)
@@ -360,7 +357,7 @@ def reference_tables(spark, settings: Settings, contract: Contract) -> dict[str,
     too), read by path: one not built yet is left out, and nothing is looked up by catalog
     name, where a table of another lake in the same session could stand in for it."""
     out = {}
-    for table in sorted({f.references["table"] for f in contract.fields if f.references}):
+    for table in sorted(contract.referenced_tables):
         path = settings.table_path("silver", table)
         try:
             latest_version(spark, path)  # one listing of its log, no Spark job

@@ -204,7 +204,7 @@ def reference_versions(spark, settings: Settings, contract: Contract) -> dict[st
     the source itself is left out: its table changes only with its own new batches, which are
     built (and the held rows re-checked) anyway."""
     out = {}
-    tables = {f.references["table"] for f in contract.fields if f.references} - {contract.name}
+    tables = contract.referenced_tables - {contract.name}
     for table in sorted(tables):
         try:
             out[table] = latest_version(spark, settings.table_path("silver", table))
